@@ -1,0 +1,46 @@
+# The two README commands are `make run` and `make test`; everything else is optional.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint format test-perf bench services-up services-down clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+## run: local PostgreSQL + Redis, migrate, seed once, bridge + web at http://localhost:3001
+run: $(STAMP)
+	$(BIN)/python -m ops run
+
+## test: the whole suite (SQL, bridge, web, browser, faults) plus lints
+test: $(STAMP)
+	$(BIN)/python -m ops deps
+	$(MAKE) --no-print-directory lint
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint db
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix db
+
+## test-perf: the benchmark harness at small scale (no timing assertions)
+test-perf: $(STAMP)
+	$(BIN)/python -m ops deps
+	$(BIN)/pytest -m perf tests/perf
+
+services-up: $(STAMP)
+	$(BIN)/python -m ops up
+
+services-down: $(STAMP)
+	$(BIN)/python -m ops down
+
+clean: services-down
+	rm -rf .var $(VENV)

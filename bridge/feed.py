@@ -1,0 +1,101 @@
+"""The bridge's view of PostgreSQL: the change feed (lb.feed_position / lb.read_changes),
+the awake claim (lb.claim_feed), and LISTEN on the wake-up channel.
+
+Every read runs in a REPEATABLE READ, READ ONLY transaction that starts with
+lb.feed_position(): the snapshot it returns is the one the reads see, so "changes since this
+snapshot" next time is exactly what this read did not see.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+
+CHANNEL = "lb_changes_v1"
+
+
+@dataclass(frozen=True)
+class Position:
+    snapshot: str
+    epoch: int
+
+    @property
+    def xip(self) -> frozenset[int]:
+        """Transactions in progress when the snapshot was taken."""
+        listed = self.snapshot.split(":")[2]
+        return frozenset(int(x) for x in listed.split(",") if x)
+
+
+@dataclass(frozen=True)
+class Change:
+    user_id: int
+    total_score: int
+    updated_at: datetime
+
+
+class ChangeFeed:
+    def __init__(self, conn: psycopg.Connection) -> None:
+        if not conn.autocommit:
+            raise ValueError("the feed needs an autocommit connection (LISTEN, session locks)")
+        self.conn = conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Position]:
+        with self.conn.transaction():
+            self.conn.execute("set transaction isolation level repeatable read, read only")
+            row = self.conn.execute(
+                "select snapshot::text, epoch from lb.feed_position()"
+            ).fetchone()
+            yield Position(snapshot=row[0], epoch=row[1])
+
+    def changes(self, since: str) -> list[Change]:
+        """Players changed since `since`; call inside snapshot()."""
+        cur = self.conn.execute(
+            "select user_id, total_score, updated_at from lb.read_changes(%s::pg_snapshot)",
+            (since,),
+        )
+        return [Change(*row) for row in cur]
+
+    def everything(self) -> Iterator[tuple[int, int]]:
+        """Every player's total, streamed with COPY; call inside snapshot()."""
+        with self.conn.cursor().copy(
+            "copy (select user_id, total_score from lb.read_changes(null)) to stdout"
+        ) as copy:
+            tail = b""
+            for block in copy:
+                lines = (tail + bytes(block)).split(b"\n")
+                tail = lines.pop()
+                for line in lines:
+                    user_id, total = line.split(b"\t")
+                    yield int(user_id), int(total)
+            if tail:
+                user_id, total = tail.split(b"\t")
+                yield int(user_id), int(total)
+
+    def claim(self) -> bool:
+        return bool(self.conn.execute("select lb.claim_feed()").fetchone()[0])
+
+    def release(self) -> None:
+        self.conn.execute("select lb.release_feed()")
+
+    def listen(self) -> None:
+        self.conn.execute(f"listen {CHANNEL}")
+
+    def wait(self, timeout: float) -> list[psycopg.Notify]:
+        """Notifications received within `timeout` seconds (returns at the first batch)."""
+        return list(self.conn.notifies(timeout=timeout, stop_after=1))
+
+    def clock_offset(self) -> float:
+        """PostgreSQL's clock minus ours, in seconds, so lag can be measured against
+        updated_at (stamped by the database) even when the bridge runs on another host."""
+        before = time.time()
+        (pg_now,) = self.conn.execute(
+            "select extract(epoch from clock_timestamp())::float8"
+        ).fetchone()
+        after = time.time()
+        return pg_now - (before + after) / 2

@@ -1,0 +1,255 @@
+"""`leaderboard bridge`: the loop that keeps Redis equal to PostgreSQL.
+
+One dedicated autocommit connection (not from a pool) LISTENs for wake-up hints, holds the
+awake claim, and reads the change feed. Two modes:
+
+  awake   holds lb.claim_feed(), so submits send no NOTIFY, and polls every ACTIVE_POLL_S.
+          After IDLE_POLLS_BEFORE_SLEEP polls without changes it releases the claim.
+  asleep  waits for a hint. Submits that saw the claim before it was released did not
+          notify; they were in progress at the final poll, so their ids are in its snapshot's
+          xip, and the bridge keeps polling quickly until each of them has finished. After
+          that every new submit notifies. A safety poll every LEADERBOARD_SAFETY_POLL_MS
+          bounds staleness anyway and doubles as the liveness check of the connection.
+
+Any PostgreSQL or Redis failure drops the session; the bridge waits (jittered exponential
+backoff), reconnects, and catches up from the index's cursor before it waits again.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import threading
+import time
+from datetime import UTC, datetime
+
+import psycopg
+import redis
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bridge.feed import ChangeFeed
+from bridge.status import Status
+from bridge.syncer import Syncer
+from bridge.top10 import NameSource, Top10Refresher
+from leaderboard import config, logs, migrate
+from leaderboard.errors import SchemaOutOfDate
+from leaderboard.rankindex import RankIndex
+
+log = logs.get("bridge")
+
+ACTIVE_POLL_S = 0.01
+IDLE_POLLS_BEFORE_SLEEP = 20
+PENDING_POLL_MIN_S = 0.01
+PENDING_POLL_MAX_S = 0.2
+HEARTBEAT_S = 1.0
+HEARTBEAT_TTL_MS = 10_000
+
+
+class Backoff:
+    """Full-jitter exponential backoff (AWS architecture blog): sleep U(0, min(cap, base*2^n)).
+    Hand-written because the loop runs forever and resets after a healthy session, which
+    retry libraries built around one eventually-successful call do not model."""
+
+    def __init__(self, base: float = 0.05, cap: float = 5.0) -> None:
+        self.base, self.cap, self.attempt = base, cap, 0
+
+    def next(self) -> float:
+        delay = random.uniform(0, min(self.cap, self.base * 2**self.attempt))  # noqa: S311
+        self.attempt += 1
+        return delay
+
+    def reset(self) -> None:
+        self.attempt = 0
+
+
+class Bridge:
+    def __init__(
+        self,
+        settings: config.Settings,
+        redis_client: redis.Redis | None = None,
+        status: Status | None = None,
+    ) -> None:
+        self.settings = settings
+        self.redis = redis_client or redis.Redis.from_url(
+            settings.redis_url,
+            socket_timeout=10,
+            socket_connect_timeout=3,
+            health_check_interval=15,
+        )
+        self.index = RankIndex(self.redis, settings.redis_prefix)
+        self.status = status or Status()
+        self.stop_event = threading.Event()
+        self.safety_poll_s = settings.safety_poll_ms / 1000
+        self.names = NameSource(settings.database_url)
+        self.top10 = Top10Refresher(
+            self.index, self.names, settings.refresh_interval_ms, self.status
+        )
+        self.scheduler = BackgroundScheduler(
+            timezone=UTC,
+            job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 5},
+        )
+        self._schema_checked = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        now = datetime.now(UTC)
+        self.scheduler.add_job(
+            self._refresh_top10,
+            "interval",
+            id="top10",
+            seconds=self.settings.refresh_interval_ms / 1000,
+            next_run_time=now,
+        )
+        self.scheduler.add_job(
+            self._heartbeat, "interval", id="heartbeat", seconds=HEARTBEAT_S, next_run_time=now
+        )
+        self.scheduler.start()
+        log.info(
+            "started",
+            bridge_id=self.status.bridge_id,
+            refresh_interval_ms=self.settings.refresh_interval_ms,
+        )
+        try:
+            self._run_sessions()
+        finally:
+            self.scheduler.shutdown(wait=True)
+            self._release_on_shutdown()
+            self.names.close()
+            log.info("stopped", bridge_id=self.status.bridge_id)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    def _release_on_shutdown(self) -> None:
+        try:
+            self.top10.release()
+            self.redis.delete(self.index.bridge_key_prefix + self.status.bridge_id)
+        except redis.RedisError:
+            pass
+
+    # -- the session loop ------------------------------------------------------------------
+
+    def _run_sessions(self) -> None:
+        backoff = Backoff()
+        while not self.stop_event.is_set():
+            try:
+                self._session(backoff)
+            except SchemaOutOfDate:
+                raise
+            except psycopg.Error as exc:
+                self.status.set(postgres_ok=False, mode="reconnecting")
+                log.warning("postgres_unavailable", error=_first_line(exc))
+            except redis.RedisError as exc:
+                self.status.set(redis_ok=False, mode="reconnecting")
+                log.warning("redis_unavailable", error=_first_line(exc))
+            self.stop_event.wait(backoff.next())
+
+    def _session(self, backoff: Backoff) -> None:
+        with psycopg.connect(
+            self.settings.database_url,
+            autocommit=True,
+            connect_timeout=5,
+            application_name="leaderboard-bridge",
+        ) as conn:
+            if not self._schema_checked:
+                migrate.check_schema(conn)
+                self._schema_checked = True
+            feed = ChangeFeed(conn)
+            # LISTEN before catching up: a hint sent during the catch-up is queued, not lost
+            feed.listen()
+            self.status.set(postgres_ok=True, clock_offset=feed.clock_offset())
+            syncer = Syncer(feed, self.index, self.status)
+            started = time.monotonic()
+            result = syncer.sync_once()
+            self.status.set(redis_ok=True)
+            log.info(
+                "caught_up",
+                changes=result.applied,
+                rebuilt=result.rebuilt,
+                ms=round((time.monotonic() - started) * 1000, 1),
+            )
+            backoff.reset()
+            self._loop(feed, syncer)
+
+    def _loop(self, feed: ChangeFeed, syncer: Syncer) -> None:
+        awake = False
+        idle_polls = 0
+        pending: frozenset[int] = frozenset()
+        pending_delay = PENDING_POLL_MIN_S
+        self.status.set(mode="asleep")
+        while not self.stop_event.is_set():
+            if awake:
+                feed.wait(ACTIVE_POLL_S)  # drains hints sent before our claim; paces polling
+                result = syncer.sync_once()
+                idle_polls = 0 if result.applied else idle_polls + 1
+                if idle_polls >= IDLE_POLLS_BEFORE_SLEEP:
+                    feed.release()
+                    awake = False
+                    self.status.set(mode="asleep")
+                    final = syncer.sync_once()
+                    pending = final.position.xip if final.position else frozenset()
+                    pending_delay = PENDING_POLL_MIN_S
+                continue
+
+            timeout = pending_delay if pending else self.safety_poll_s
+            hints = feed.wait(timeout)
+            for hint in hints:
+                _check_hint(hint)
+            if hints and feed.claim():
+                awake, idle_polls = True, 0
+                self.status.set(mode="awake")
+            result = syncer.sync_once()
+            if pending:
+                pending = pending & result.position.xip if result.position else pending
+                pending_delay = min(PENDING_POLL_MAX_S, pending_delay * 2)
+
+    # -- scheduled jobs (APScheduler threads) ------------------------------------------------
+
+    def _refresh_top10(self) -> None:
+        try:
+            self.top10.refresh()
+        except redis.RedisError as exc:
+            log.warning("top10_failed", error=_first_line(exc))
+
+    def _heartbeat(self) -> None:
+        key = self.index.bridge_key_prefix + self.status.bridge_id
+        try:
+            pipe = self.redis.pipeline(transaction=True)
+            pipe.hset(key, mapping=self.status.heartbeat())
+            pipe.pexpire(key, HEARTBEAT_TTL_MS)
+            pipe.execute()
+        except redis.RedisError:
+            pass  # the session loop reports Redis outages
+
+
+def _check_hint(hint: psycopg.Notify) -> None:
+    """Hints carry no data (the feed is the truth), but a malformed one is worth a log line."""
+    try:
+        payload = json.loads(hint.payload)
+        if not isinstance(payload, dict) or payload.get("v") != 1:
+            raise ValueError("unexpected shape")
+    except ValueError:
+        log.warning("bad_notification", channel=hint.channel, payload=hint.payload[:200])
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def run(settings: config.Settings) -> int:
+    bridge = Bridge(settings)
+
+    def on_signal(signum: int, _frame: object) -> None:
+        log.info("stopping", signal=signal.Signals(signum).name)
+        bridge.stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        bridge.run()
+    except SchemaOutOfDate as exc:
+        log.error("schema_out_of_date", error=exc.message)
+        raise
+    return 0

@@ -1,0 +1,97 @@
+"""One catch-up step: bring the Redis index from its cursor to PostgreSQL's current snapshot.
+
+The index carries its own cursor (see leaderboard.rankindex). A step reads the index state,
+opens a snapshot, and either
+  - rebuilds, when the index is missing, from another epoch, or lost members, or
+  - reads the players changed since the cursor and writes their absolute totals with a
+    compare-and-set on the cursor; if another bridge moved it first, the step starts over.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+from bridge.feed import ChangeFeed, Position
+from bridge.status import Status
+from leaderboard import logs
+from leaderboard.rankindex import RankIndex
+
+log = logs.get("bridge")
+
+REBUILD_LOCK_MS = 120_000
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    applied: int
+    position: Position | None
+    rebuilt: bool = False
+
+
+class Syncer:
+    def __init__(self, feed: ChangeFeed, index: RankIndex, status: Status) -> None:
+        self.feed = feed
+        self.index = index
+        self.status = status
+
+    def sync_once(self) -> SyncResult:
+        for _ in range(MAX_ATTEMPTS):
+            state = self.index.state()
+            with self.feed.snapshot() as position:
+                if state is None or state.epoch != position.epoch or not state.consistent:
+                    reason = (
+                        "missing"
+                        if state is None
+                        else "epoch"
+                        if state.epoch != position.epoch
+                        else "lost_members"
+                    )
+                    return self._rebuild(position, reason)
+                if state.cursor == position.snapshot:
+                    self.status.synced()
+                    return SyncResult(0, position)
+                changes = self.feed.changes(state.cursor)
+            outcome = self.index.apply(
+                state.cursor,
+                position.snapshot,
+                position.epoch,
+                [(c.user_id, c.total_score) for c in changes],
+            )
+            if outcome == "ok":
+                self.status.record_changes(c.updated_at for c in changes)
+                if len(changes) >= 1000:
+                    log.info("caught_up", changes=len(changes))
+                return SyncResult(len(changes), position)
+            log.debug("retry_sync", outcome=outcome)
+        # other bridges kept moving the cursor; they are doing the work, and we retry next poll
+        return SyncResult(0, None)
+
+    def _rebuild(self, position: Position, reason: str) -> SyncResult:
+        players, seconds = rebuild(self.feed, self.index, position)
+        if players is None:
+            return SyncResult(0, None)
+        self.status.record_rebuild(players, seconds, reason)
+        log.info("rebuilt", players=players, seconds=round(seconds, 2), reason=reason)
+        return SyncResult(players, position, rebuilt=True)
+
+
+def rebuild(feed: ChangeFeed, index: RankIndex, position: Position) -> tuple[int | None, float]:
+    """Build the whole index at `position` into a temporary key, then swap it in atomically.
+
+    Call inside feed.snapshot(). Writes committed meanwhile are newer than the snapshot, so the
+    next step reads them. Returns (None, 0) when another process holds the rebuild lock.
+    """
+    token = uuid.uuid4().hex
+    if not index.redis.set(index.rebuild_lock_key, token, nx=True, px=REBUILD_LOCK_MS):
+        return None, 0.0
+    started = time.monotonic()
+    try:
+        temp = index.new_temp_key(token)
+        players = index.load(temp, feed.everything())
+        index.install(temp, position.snapshot, position.epoch, players)
+    finally:
+        index.release_lock(index.rebuild_lock_key, token)
+    return players, time.monotonic() - started

@@ -1,0 +1,7 @@
+-- The lowest total in a histogram bucket; the inverse of lb._score_bucket.
+create or replace function lb._bucket_floor(p_bucket bigint)
+returns bigint
+language sql
+immutable
+parallel safe
+return p_bucket * 10000;

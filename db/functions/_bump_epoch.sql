@@ -1,0 +1,10 @@
+-- Start a new feed epoch: after a bulk change that lowers or removes totals, incremental
+-- updates cannot express it, so every bridge rebuilds its index.
+create or replace function lb._bump_epoch()
+returns bigint
+language sql
+as $$
+    update lb.feed_epoch
+    set epoch = epoch + 1, changed_at = now()
+    returning epoch
+$$;

@@ -1,0 +1,7 @@
+-- The advisory lock an awake bridge holds (exclusively) while it polls the change feed.
+create or replace function lb._feed_lock_key()
+returns bigint
+language sql
+immutable
+parallel safe
+return 7810599710500001;

@@ -1,0 +1,78 @@
+-- Insert p_users new players and p_sessions sessions among them, then their totals and
+-- histogram rows. Players' activity is skewed (a few play a lot), scores are skewed low
+-- (cube of a uniform: median 125k, a long tail up to 1M), modes are 40/30/20/10 percent
+-- classic/ranked/casual/tournament, and sessions spread over the last 90 days.
+create or replace function lb._seed_rows(p_users integer, p_sessions integer)
+returns table (users_created bigint, sessions_created bigint, players_ranked bigint)
+language plpgsql
+as $$
+#variable_conflict use_column
+declare
+    v_user_seq regclass := pg_get_serial_sequence('lb.users', 'id')::regclass;
+    v_session_seq regclass := pg_get_serial_sequence('lb.game_sessions', 'id')::regclass;
+    v_first_user bigint;
+    v_first_session bigint;
+    v_now timestamptz := now();
+    v_step timestamptz := clock_timestamp();
+    v_rows bigint;
+begin
+    -- The tables are locked, so nobody else draws ids between nextval and setval.
+    v_first_user := nextval(v_user_seq);
+    v_first_session := nextval(v_session_seq);
+
+    insert into lb.users (id, username, join_date) overriding system value
+    select g, 'player_' || g, v_now - interval '400 days' * (0.25 + 0.75 * random())
+    from generate_series(v_first_user, v_first_user + p_users - 1) as g;
+    get diagnostics users_created = row_count;
+    if p_users > 0 then
+        perform setval(v_user_seq, v_first_user + p_users - 1);
+    end if;
+    raise notice 'seed: % players in % s', users_created,
+        round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
+    v_step := clock_timestamp();
+
+    -- k = floor(n * r^1.5) favours small k; multiplying by a prime above any int and reducing
+    -- mod n is a bijection, so the busy players are scattered over the id range.
+    insert into lb.game_sessions (id, user_id, score, game_mode, played_at) overriding system value
+    select
+        v_first_session + s.g - 1,
+        v_first_user + (floor(p_users * s.r_player ^ 1.5)::bigint * 2654435761 + p_users / 3) % p_users,
+        floor(1000000 * s.r_score ^ 3)::integer,
+        case
+            when s.r_mode < 0.4 then 'classic'
+            when s.r_mode < 0.7 then 'ranked'
+            when s.r_mode < 0.9 then 'casual'
+            else 'tournament'
+        end,
+        v_now - interval '90 days' * s.r_time
+    from (
+        select g, random() as r_player, random() as r_score, random() as r_mode, random() as r_time
+        from generate_series(1, p_sessions) as g
+    ) as s;
+    get diagnostics sessions_created = row_count;
+    if p_sessions > 0 then
+        perform setval(v_session_seq, v_first_session + p_sessions - 1);
+    end if;
+    raise notice 'seed: % sessions in % s', sessions_created,
+        round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
+    v_step := clock_timestamp();
+
+    -- New sessions belong to new players only, so every total here is a new leaderboard row.
+    insert into lb.leaderboard (user_id, total_score)
+    select s.user_id, sum(s.score)
+    from lb.game_sessions as s
+    where s.id >= v_first_session
+    group by s.user_id;
+    get diagnostics players_ranked = row_count;
+
+    insert into lb.score_buckets as b (bucket, players)
+    select lb._score_bucket(l.total_score), count(*)
+    from lb.leaderboard as l
+    where l.user_id >= v_first_user
+    group by 1
+    on conflict (bucket) do update set players = b.players + excluded.players;
+    raise notice 'seed: % totals in % s', players_ranked,
+        round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
+    return next;
+end;
+$$;

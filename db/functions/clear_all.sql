@@ -1,0 +1,16 @@
+-- Admin: delete every player, session, total and idempotency key, and restart ids. Bridges
+-- see the new epoch and rebuild their index empty.
+create or replace function lb.clear_all()
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    truncate lb.idempotency_keys, lb.game_sessions, lb.leaderboard, lb.score_buckets, lb.users
+    restart identity;
+    perform lb._bump_epoch();
+    perform lb._wake_bridge();
+end;
+$$;

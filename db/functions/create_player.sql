@@ -1,0 +1,30 @@
+-- Register a player and return its id. Usernames are 1-50 characters from [A-Za-z0-9_.-],
+-- unique regardless of case.
+create or replace function lb.create_player(p_username text)
+returns bigint
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_id bigint;
+begin
+    if p_username is null or length(p_username) not between 1 and 50 then
+        perform lb._invalid_argument('p_username', 'must be 1 to 50 characters', p_username);
+    end if;
+    if p_username !~ '^[A-Za-z0-9_.-]+$' then
+        perform lb._invalid_argument(
+            'p_username', 'may contain only letters A-Z a-z, digits, "_", "." and "-"', p_username
+        );
+    end if;
+    insert into lb.users (username) values (p_username) returning id into v_id;
+    return v_id;
+exception
+    when unique_violation then
+        raise exception using
+            errcode = 'unique_violation',
+            message = format('p_username %L is already taken', p_username),
+            column = 'p_username';
+end;
+$$;

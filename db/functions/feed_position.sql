@@ -1,0 +1,12 @@
+-- Where the change feed is now: the caller's snapshot and the current epoch. Call it first in a
+-- REPEATABLE READ transaction, then lb.read_changes, so both see the same snapshot.
+create or replace function lb.feed_position()
+returns table (snapshot pg_snapshot, epoch bigint)
+language sql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+    select pg_current_snapshot(), e.epoch
+    from lb.feed_epoch as e
+$$;

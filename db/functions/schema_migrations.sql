@@ -1,0 +1,11 @@
+-- The migrations applied to this database (yoyo's bookkeeping, in schema lb_migrations), so
+-- services can refuse to start against an older schema and say what to run.
+create or replace function lb.schema_migrations()
+returns setof text
+language sql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+    select m.migration_id from lb_migrations._yoyo_migration as m
+$$;

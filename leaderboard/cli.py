@@ -1,0 +1,186 @@
+"""The `leaderboard` command: migrate, seed, bridge, web, run.
+
+Exit codes are stable: 0 ok, 1 unexpected failure, 2 bad input (the message names it),
+3 a service is unavailable, 4 the schema needs `leaderboard migrate`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+import psycopg
+
+from leaderboard import config, logs
+from leaderboard.errors import (
+    InvalidArgument,
+    LeaderboardError,
+    SchemaOutOfDate,
+    Unavailable,
+)
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_UNAVAILABLE, EXIT_SCHEMA = 0, 1, 2, 3, 4
+
+
+def _count(name: str, high: int):
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be an integer, got {raw!r}") from None
+        if not 0 <= value <= high:
+            raise argparse.ArgumentTypeError(f"{name} must be from 0 to {high}, got {value}")
+        return value
+
+    return parse
+
+
+def _random_seed(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--random-seed must be a number, got {raw!r}") from None
+    if not -1 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"--random-seed must be between -1 and 1, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="leaderboard",
+        description="SQL-first gaming leaderboard. Configuration comes from the environment "
+        "(DATABASE_URL, REDIS_URL, PORT, LEADERBOARD_REFRESH_INTERVAL_MS, LOG_LEVEL; see README).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    sub.add_parser(
+        "migrate",
+        help="apply db/migrations, then re-apply every db/functions file",
+        description="Apply pending migrations (yoyo) and re-apply all SQL functions. "
+        "Idempotent; concurrent runs wait for each other.",
+    )
+
+    seed = sub.add_parser(
+        "seed",
+        help="generate players and sessions inside PostgreSQL",
+        description="Add generated players and sessions with lb.seed. Into an "
+        "empty database this is a bulk load; otherwise it appends. Then the "
+        "Redis index is rebuilt (unless --no-index).",
+    )
+    seed.add_argument("--users", type=_count("--users", 100_000_000), required=True)
+    seed.add_argument("--sessions", type=_count("--sessions", 1_000_000_000), required=True)
+    seed.add_argument(
+        "--random-seed", type=_random_seed, default=None, help="make the data reproducible (-1..1)"
+    )
+    seed.add_argument(
+        "--clear", action="store_true", help="delete all players and sessions first (lb.clear_all)"
+    )
+    seed.add_argument(
+        "--if-empty", action="store_true", help="do nothing when the database already has players"
+    )
+    seed.add_argument(
+        "--no-index",
+        action="store_true",
+        help="skip rebuilding the Redis index (a running bridge will)",
+    )
+
+    sub.add_parser(
+        "bridge",
+        help="mirror totals from PostgreSQL into Redis and refresh the top 10",
+        description="Run the PostgreSQL -> Redis bridge in the foreground.",
+    )
+    sub.add_parser(
+        "web",
+        help="serve the HTTP API and dashboard with gunicorn on $PORT",
+        description="Serve the Flask app with gunicorn (gthread workers).",
+    )
+    sub.add_parser(
+        "run",
+        help="run bridge and web together in the foreground",
+        description="Run the bridge and the web server; Ctrl-C stops both.",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = config.Settings.from_env()
+    except config.ConfigError as exc:
+        print(f"error[CONFIG]: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    logs.setup(settings.log_level)
+    try:
+        return _dispatch(args, settings)
+    except InvalidArgument as exc:
+        print(f"error[{exc.code}]: {exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SchemaOutOfDate as exc:
+        print(f"error[{exc.code}]: {exc.message}", file=sys.stderr)
+        return EXIT_SCHEMA
+    except Unavailable as exc:
+        print(f"error[{exc.code}]: {exc.message}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except LeaderboardError as exc:
+        print(f"error[{exc.code}]: {exc.message}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
+    if args.command == "migrate":
+        from leaderboard import migrate
+
+        try:
+            result = migrate.migrate(settings.database_url)
+        except psycopg.OperationalError as exc:
+            raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+        print(
+            f"migrations applied: {len(result.applied)} ({', '.join(result.applied) or 'none'}); "
+            f"functions applied: {result.functions}"
+        )
+        return EXIT_OK
+    if args.command == "seed":
+        from leaderboard import seeding
+
+        return seeding.run_cli(settings, args)
+    if args.command == "bridge":
+        from bridge import service
+
+        return service.run(settings)
+    if args.command == "web":
+        return _exec_web(settings)
+    if args.command == "run":
+        from leaderboard import supervisor
+
+        return supervisor.run_all(settings)
+    raise AssertionError(args.command)
+
+
+def _exec_web(settings: config.Settings) -> int:
+    """Replace this process with gunicorn: gthread workers, because SSE holds a thread."""
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(settings.web_workers),
+        "--threads",
+        str(settings.web_threads),
+        "--bind",
+        f"{settings.host}:{settings.port}",
+        "--graceful-timeout",
+        "5",
+        "--keep-alive",
+        "5",
+        "--access-logfile",
+        "-" if settings.log_level == "DEBUG" else "/dev/null",
+        "web:create_app()",
+    ]
+    os.execv(sys.executable, argv)  # noqa: S606 -- argv is built here, no shell
+    return EXIT_FAILURE  # not reached

@@ -1,0 +1,75 @@
+"""All configuration, from the environment, in one place (README "Configuration" lists it).
+
+PostgreSQL follows libpq conventions: DATABASE_URL, and when it is unset, the PG* variables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+class ConfigError(ValueError):
+    """An environment variable has a value we cannot use."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = ""
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    host: str = "127.0.0.1"
+    port: int = 3001
+    refresh_interval_ms: int = 10_000
+    log_level: str = "INFO"
+    env: str = "production"
+    admin_token: str | None = None
+    rate_limit: str = "100/minute"
+    redis_prefix: str = "lb:v1:"
+    safety_poll_ms: int = 1_000
+    web_workers: int = 2
+    web_threads: int = 16
+
+    @property
+    def development(self) -> bool:
+        return self.env == "development"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+        mode = env.get("LEADERBOARD_ENV", "production").strip() or "production"
+        if mode not in {"production", "development"}:
+            raise ConfigError(f"LEADERBOARD_ENV must be production or development, got {mode!r}")
+        return cls(
+            database_url=env.get("DATABASE_URL", ""),
+            redis_url=env.get("REDIS_URL", "") or cls.redis_url,
+            host=env.get("HOST", "") or cls.host,
+            port=_int(env, "PORT", cls.port, 1, 65535),
+            refresh_interval_ms=_int(
+                env, "LEADERBOARD_REFRESH_INTERVAL_MS", cls.refresh_interval_ms, 100, 86_400_000
+            ),
+            log_level=log_level,
+            env=mode,
+            admin_token=env.get("LEADERBOARD_ADMIN_TOKEN") or None,
+            rate_limit=env.get("RATE_LIMIT", "").strip() or cls.rate_limit,
+            redis_prefix=env.get("LEADERBOARD_REDIS_PREFIX", "") or cls.redis_prefix,
+            safety_poll_ms=_int(env, "LEADERBOARD_SAFETY_POLL_MS", cls.safety_poll_ms, 10, 60_000),
+            web_workers=_int(env, "WEB_WORKERS", cls.web_workers, 1, 64),
+            web_threads=_int(env, "WEB_THREADS", cls.web_threads, 1, 256),
+        )

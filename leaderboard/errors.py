@@ -1,0 +1,107 @@
+"""Domain errors with stable codes, and the one place database errors are translated.
+
+The SQL API raises documented SQLSTATEs (README "Errors"); everything above it (HTTP, CLI)
+branches on these classes, never on message text.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import errors as pg
+
+
+class LeaderboardError(Exception):
+    """Something went wrong."""
+
+    code = "INTERNAL_ERROR"
+    http_status = 500
+
+    def __init__(
+        self, message: str | None = None, *, field: str | None = None, detail: str | None = None
+    ) -> None:
+        self.message = message or (self.__doc__ or "").strip()
+        self.field = field
+        self.detail = detail
+        super().__init__(self.message)
+
+
+class InvalidArgument(LeaderboardError):
+    """An argument is missing or breaks its rule."""
+
+    code = "VALIDATION_ERROR"
+    http_status = 400
+
+
+class NotFound(LeaderboardError):
+    """No such player."""
+
+    code = "NOT_FOUND"
+    http_status = 404
+
+
+class UsernameTaken(LeaderboardError):
+    """That username is already taken."""
+
+    code = "USERNAME_TAKEN"
+    http_status = 409
+
+
+class IdempotencyKeyReused(LeaderboardError):
+    """This idempotency key was already used for a different request."""
+
+    code = "IDEMPOTENCY_KEY_REUSED"
+    http_status = 422
+
+
+class TotalOutOfRange(LeaderboardError):
+    """The player's total would exceed 9007199254740991 (2^53-1)."""
+
+    code = "TOTAL_OUT_OF_RANGE"
+    http_status = 422
+
+
+class Unavailable(LeaderboardError):
+    """A backing service is unavailable; retry shortly."""
+
+    code = "SERVICE_UNAVAILABLE"
+    http_status = 503
+
+
+class SchemaOutOfDate(LeaderboardError):
+    """The database schema is older than this code: run `leaderboard migrate`."""
+
+    code = "SCHEMA_OUT_OF_DATE"
+    http_status = 503
+
+
+# SQLSTATE -> domain error. LB001 is ours: an idempotency key reused with another payload.
+_BY_SQLSTATE: dict[str, type[LeaderboardError]] = {
+    "22023": InvalidArgument,  # invalid_parameter_value
+    "22003": TotalOutOfRange,  # numeric_value_out_of_range
+    "P0002": NotFound,  # no_data_found
+    "23505": UsernameTaken,  # unique_violation
+    "LB001": IdempotencyKeyReused,
+}
+
+
+def field_name(argument: str | None) -> str | None:
+    """The public name of a SQL argument: p_user_id -> user_id."""
+    if not argument:
+        return None
+    return argument.removeprefix("p_")
+
+
+def translate(exc: psycopg.Error) -> LeaderboardError:
+    """Turn a database error into a domain error; unknown errors become Unavailable or 500s."""
+    if isinstance(exc, psycopg.OperationalError | pg.QueryCanceled | pg.AdminShutdown):
+        return Unavailable("the database is unavailable; retry shortly")
+    kind = _BY_SQLSTATE.get(exc.sqlstate or "")
+    if kind is None:
+        return LeaderboardError()
+    diag = exc.diag
+    argument = diag.column_name
+    message = diag.message_primary or str(exc)
+    field = field_name(argument)
+    if argument and field and message.startswith(argument):
+        message = field + message[len(argument) :]
+    return kind(message, field=field, detail=diag.message_detail)

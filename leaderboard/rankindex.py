@@ -1,0 +1,292 @@
+"""The Redis rank index: key layout, member encoding, atomic writes (bridge) and reads (web).
+
+Layout, under a versioned prefix (default `lb:v1:`):
+  scores   sorted set, one member per ranked player, score = -total
+  meta     hash: cursor (the pg_snapshot the index reflects), epoch, players, built_at
+  top10    JSON of the cached top 10, rebuilt by the bridge every refresh interval
+
+Why score = -total and length-prefixed members: Redis orders a sorted set by (score, member
+bytes). With score = -total the natural order is total descending, and a member of the form
+chr(ord('a') + len(digits) - 1) + digits sorts like the integer it encodes, so ties come out by
+user_id ascending: exactly the SQL ranking rule, with no re-sorting of tie groups (which can
+hold hundreds of thousands of players at total 0). The competition rank of a total t is
+1 + ZCOUNT(scores, -inf, (-t): O(log N).
+
+The cursor lives in `meta`, written in the same Lua call as the scores it describes, so the
+index and its cursor can never disagree: if Redis loses the index it loses the cursor too,
+and the bridge rebuilds. Each write is a compare-and-set on the cursor, so any number of
+bridges can write and the result is the same as one bridge's.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+MAX_TOTAL = 2**53 - 1
+# Lua's unpack() is limited to ~8000 values; each member takes two (score, member).
+APPLY_CHUNK = 3000
+TEMP_KEY_TTL_MS = 15 * 60 * 1000
+
+
+def encode_member(user_id: int) -> str:
+    digits = str(user_id)
+    return chr(ord("a") + len(digits) - 1) + digits
+
+
+def decode_member(member: str | bytes) -> int:
+    if isinstance(member, bytes):
+        member = member.decode()
+    return int(member[1:])
+
+
+def total_of(score: float | str) -> int:
+    return -int(float(score))
+
+
+@dataclass(frozen=True)
+class IndexState:
+    cursor: str
+    epoch: int
+    players: int
+    built_at: float
+    cardinality: int
+
+    @property
+    def consistent(self) -> bool:
+        """False when part of the index vanished behind our back (e.g. a deleted key)."""
+        return self.players == self.cardinality
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    user_id: int
+    total_score: int
+
+
+class IndexUnavailable(Exception):
+    """The index is missing (never built, Redis restarted empty, flushed) or being rebuilt."""
+
+
+_APPLY = """
+local cursor = redis.call('HGET', KEYS[2], 'cursor')
+if not cursor then return 'missing' end
+if cursor ~= ARGV[1] then return 'moved' end
+if redis.call('HGET', KEYS[2], 'epoch') ~= ARGV[3] then return 'epoch' end
+if #ARGV > 3 then
+  -- LT: a total only ever grows, so a higher -total is stale and never overwrites
+  local added = redis.call('ZADD', KEYS[1], 'LT', unpack(ARGV, 4))
+  if added > 0 then redis.call('HINCRBY', KEYS[2], 'players', added) end
+end
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[2], 'cursor', ARGV[2]) end
+return 'ok'
+"""
+
+_INSTALL = """
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  redis.call('RENAME', KEYS[3], KEYS[1])
+  redis.call('PERSIST', KEYS[1])
+else
+  redis.call('DEL', KEYS[1])
+end
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], 'cursor', ARGV[1], 'epoch', ARGV[2], 'players', ARGV[3],
+           'built_at', ARGV[4])
+return redis.call('ZCARD', KEYS[1])
+"""
+
+# Reads run as scripts so that each answer comes from one instant of the index.
+_RANK = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return {'missing'} end
+local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not s then return {'absent'} end
+return {'ok', s, redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. s)}
+"""
+
+_PAGE = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return {'missing'} end
+local start, stop
+if ARGV[3] ~= '' then
+  local r = redis.call('ZRANK', KEYS[1], ARGV[3])
+  if not r then return {'absent'} end
+  start = math.max(0, r - tonumber(ARGV[2]))
+  stop = r + tonumber(ARGV[2])
+else
+  start = tonumber(ARGV[1])
+  stop = start + tonumber(ARGV[2]) - 1
+end
+local rows = redis.call('ZRANGE', KEYS[1], start, stop, 'WITHSCORES')
+local higher = 0
+if #rows > 0 then higher = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. rows[2]) end
+return {'ok', start, higher, rows}
+"""
+
+_RELEASE_LOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class RankIndex:
+    def __init__(self, client: redis.Redis, prefix: str = "lb:v1:") -> None:
+        self.redis = client
+        self.prefix = prefix
+        self.scores_key = f"{prefix}scores"
+        self.meta_key = f"{prefix}meta"
+        self.top10_key = f"{prefix}top10"
+        self.top10_lock_key = f"{prefix}top10:lock"
+        self.top10_builds_key = f"{prefix}top10:builds"
+        self.rebuild_lock_key = f"{prefix}rebuild:lock"
+        self.events_channel = f"{prefix}events"
+        self.bridge_key_prefix = f"{prefix}bridge:"
+        self._apply = client.register_script(_APPLY)
+        self._install = client.register_script(_INSTALL)
+        self._rank = client.register_script(_RANK)
+        self._page = client.register_script(_PAGE)
+        self._release = client.register_script(_RELEASE_LOCK)
+
+    # -- bridge side -----------------------------------------------------------------------
+
+    def state(self) -> IndexState | None:
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hgetall(self.meta_key)
+        pipe.zcard(self.scores_key)
+        meta, cardinality = pipe.execute()
+        meta = {_text(k): _text(v) for k, v in meta.items()}
+        if "cursor" not in meta or "epoch" not in meta:
+            return None
+        return IndexState(
+            cursor=meta["cursor"],
+            epoch=int(meta["epoch"]),
+            players=int(meta.get("players", -1)),
+            built_at=float(meta.get("built_at", 0)),
+            cardinality=int(cardinality),
+        )
+
+    def apply(
+        self,
+        expected_cursor: str,
+        new_cursor: str | None,
+        epoch: int,
+        totals: Sequence[tuple[int, int]],
+    ) -> str:
+        """Write absolute totals if the index is still at `expected_cursor` (compare-and-set).
+
+        Returns 'ok', 'moved' (another writer advanced or rebuilt it: re-read and retry),
+        'missing' or 'epoch' (rebuild). Only the last chunk moves the cursor, so a partial
+        write is just an early, idempotent part of the next attempt.
+        """
+        chunks = [totals[i : i + APPLY_CHUNK] for i in range(0, len(totals), APPLY_CHUNK)] or [[]]
+        for number, chunk in enumerate(chunks, start=1):
+            args: list[Any] = [
+                expected_cursor,
+                new_cursor if number == len(chunks) else "",
+                str(epoch),
+            ]
+            for user_id, total in chunk:
+                args += [-total, encode_member(user_id)]
+            outcome = _text(self._apply(keys=[self.scores_key, self.meta_key], args=args))
+            if outcome != "ok":
+                return outcome
+        return "ok"
+
+    def new_temp_key(self, token: str) -> str:
+        key = f"{self.prefix}scores:building:{token}"
+        self.redis.delete(key)
+        return key
+
+    def load(self, temp_key: str, totals: Iterable[tuple[int, int]], batch: int = 5000) -> int:
+        """Pipelined multi-member ZADDs into a temporary key (it expires if we die midway)."""
+        count = 0
+        pipe = self.redis.pipeline(transaction=False)
+        args: list[Any] = []
+        pending = 0
+        for user_id, total in totals:
+            args += [-total, encode_member(user_id)]
+            count += 1
+            if len(args) >= 2 * batch:
+                pipe.execute_command("ZADD", temp_key, *args)
+                args = []
+                pending += 1
+                if pending >= 20:
+                    pipe.pexpire(temp_key, TEMP_KEY_TTL_MS)
+                    pipe.execute()
+                    pending = 0
+        if args:
+            pipe.execute_command("ZADD", temp_key, *args)
+        pipe.pexpire(temp_key, TEMP_KEY_TTL_MS)
+        pipe.execute()
+        return count
+
+    def install(self, temp_key: str, cursor: str, epoch: int, players: int) -> int:
+        """Swap a fully built index in atomically (RENAME) with the cursor it reflects."""
+        return int(
+            self._install(
+                keys=[self.scores_key, self.meta_key, temp_key],
+                args=[cursor, str(epoch), str(players), f"{time.time():.3f}"],
+            )
+        )
+
+    def release_lock(self, key: str, token: str) -> bool:
+        """Compare-and-delete: only the holder's token releases a lock."""
+        return bool(self._release(keys=[key], args=[token]))
+
+    # -- read side (web, top-10 builder) ---------------------------------------------------
+
+    def rank(self, user_id: int) -> tuple[int, int] | None:
+        """(total, rank) of a ranked player; None if the player has no total in the index."""
+        reply = self._rank(keys=[self.scores_key, self.meta_key], args=[encode_member(user_id)])
+        status = _text(reply[0])
+        if status == "missing":
+            raise IndexUnavailable
+        if status == "absent":
+            return None
+        return total_of(reply[1]), int(reply[2]) + 1
+
+    def page(self, limit: int, offset: int = 0) -> list[Ranked]:
+        reply = self._page(keys=[self.scores_key, self.meta_key], args=[offset, limit, ""])
+        return self._ranked(reply) or []
+
+    def around(self, user_id: int, radius: int) -> list[Ranked] | None:
+        """The window of 2*radius+1 players centred on one; None if it is not ranked."""
+        reply = self._page(
+            keys=[self.scores_key, self.meta_key], args=[0, radius, encode_member(user_id)]
+        )
+        return self._ranked(reply)
+
+    @staticmethod
+    def _ranked(reply: list) -> list[Ranked] | None:
+        status = _text(reply[0])
+        if status == "missing":
+            raise IndexUnavailable
+        if status == "absent":
+            return None
+        start, first_higher, flat = int(reply[1]), int(reply[2]), reply[3]
+        out: list[Ranked] = []
+        rank = first_higher + 1
+        previous: str | None = None
+        for i in range(0, len(flat), 2):
+            member, score = _text(flat[i]), _text(flat[i + 1])
+            position = start + i // 2
+            # a score that differs from the previous row starts a tie group: rank = position + 1
+            if previous is not None and score != previous:
+                rank = position + 1
+            previous = score
+            out.append(
+                Ranked(rank=rank, user_id=decode_member(member), total_score=total_of(score))
+            )
+        return out
+
+    def cached_top10(self) -> dict[str, Any] | None:
+        raw = self.redis.get(self.top10_key)
+        return json.loads(raw) if raw else None
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -1,0 +1,102 @@
+"""python -m ops {run,up,down,status,deps}: local services without Docker.
+
+run     what `make run` does: services, migrate, seed once, bridge + web in the foreground
+up      start local PostgreSQL and Redis and print the environment to use them
+down    stop them
+status  say what is running
+deps    install what `make test` needs (PostgreSQL, Redis, Chromium) when missing
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ops import local, packages, postgres, redis_server
+
+DEV_SEED = ["--users", "10000", "--sessions", "50000"]
+
+
+def _leaderboard() -> str:
+    return str(Path(sys.executable).with_name("leaderboard"))
+
+
+def up() -> tuple[list, dict[str, str]]:
+    """Start what is not configured; return what we started and the environment for it."""
+    started: list = []
+    env: dict[str, str] = {}
+    if not os.environ.get("DATABASE_URL"):
+        pg = local.postgres()
+        if pg.start():
+            started.append(pg)
+        pg.create_database(local.DATABASE)
+        env["DATABASE_URL"] = pg.url(local.DATABASE)
+    if not os.environ.get("REDIS_URL"):
+        rd = local.redis()
+        if rd.start():
+            started.append(rd)
+        env["REDIS_URL"] = rd.url()
+    return started, env
+
+
+def run() -> int:
+    started, extra = up()
+    env = {**os.environ, **extra}
+    env.setdefault("LEADERBOARD_ENV", "development")
+    try:
+        subprocess.run([_leaderboard(), "migrate"], env=env, check=True)
+        subprocess.run([_leaderboard(), "seed", "--if-empty", *DEV_SEED], env=env, check=True)
+        port = env.get("PORT", "3001")
+        print(f"\n  Leaderboard: http://localhost:{port}   (Ctrl-C stops everything)\n", flush=True)
+        child = subprocess.Popen([_leaderboard(), "run"], env=env)
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            # the terminal sent SIGINT to the whole group; the child is shutting down too
+            return child.wait()
+    except subprocess.CalledProcessError as exc:
+        return exc.returncode
+    finally:
+        for service in reversed(started):
+            service.stop()
+            print(f"stopped {type(service).__name__} on port {service.port}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ops",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("command", choices=["run", "up", "down", "status", "deps"])
+    command = parser.parse_args(argv).command
+    try:
+        if command == "run":
+            return run()
+        if command == "up":
+            _, env = up()
+            for key, value in env.items():
+                print(f"export {key}={value}")
+        elif command == "down":
+            local.redis().stop()
+            local.postgres().stop()
+        elif command == "status":
+            pg, rd = local.postgres(), local.redis()
+            pg_up = pg.initialized() and pg.running()
+            print(f"postgres port {pg.port}: {'running' if pg_up else 'stopped'}")
+            print(f"redis    port {rd.port}: {'running' if rd.running() else 'stopped'}")
+        elif command == "deps":
+            postgres.bin_dir()
+            redis_server.server_binary()
+            packages.ensure_program("chromium", "chromium")
+    except (packages.MissingDependency, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""Real servers for the whole suite: one PostgreSQL cluster and one Redis server, started for
+the session on free loopback ports.
+
+pytest-postgresql's own `postgresql_proc` cannot start a server as root (initdb refuses), so
+the cluster is started by ops.postgres as the unprivileged `postgres` user and the tests use
+`postgresql_noproc`: migrations are loaded once into a template database and every test gets
+a fresh clone of it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+import redis
+from pytest_postgresql import factories
+
+from leaderboard import migrate
+from ops import postgres as ops_postgres
+from ops import redis_server as ops_redis
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# fsync off only matters if the machine itself crashes; commits stay synchronous, so a
+# restarted server still has every acknowledged write, which the fault tests rely on.
+PG = ops_postgres.temporary(free_port(), settings={"fsync": "off", "shared_buffers": "128MB"})
+REDIS = ops_redis.temporary(free_port())
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    PG.start()
+    PG.wait_ready()
+    REDIS.start()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    REDIS.kill()
+    shutil.rmtree(REDIS.root, ignore_errors=True)
+    PG.destroy()
+
+
+def url_for(host: str, port: int, user: str, dbname: str) -> str:
+    return f"postgresql://{user}@{host}:{port}/{dbname}"
+
+
+def load_schema(host: str, port: int, user: str, dbname: str, **_: object) -> None:
+    migrate.migrate(url_for(host, port, user, dbname))
+
+
+postgresql_noproc = factories.postgresql_noproc(
+    host="127.0.0.1", port=PG.port, user="postgres", dbname="lbtest", load=[load_schema]
+)
+postgresql = factories.postgresql("postgresql_noproc")
+
+
+@pytest.fixture
+def database_url(postgresql: psycopg.Connection) -> str:
+    info = postgresql.info
+    return url_for(info.host, info.port, info.user, info.dbname)
+
+
+@pytest.fixture
+def conn(database_url: str) -> Iterator[psycopg.Connection]:
+    """An autocommit connection to this test's fresh database."""
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        yield connection
+
+
+@pytest.fixture
+def connect(database_url: str) -> Iterator:
+    """Open more autocommit connections to this test's database; closed at teardown."""
+    opened: list[psycopg.Connection] = []
+
+    def _connect(**kwargs) -> psycopg.Connection:
+        connection = psycopg.connect(database_url, **{"autocommit": True, **kwargs})
+        opened.append(connection)
+        return connection
+
+    yield _connect
+    for connection in opened:
+        connection.close()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    client = redis.Redis.from_url(REDIS.url())
+    client.flushall()
+    client.close()
+    return REDIS.url()
+
+
+@pytest.fixture
+def redis_client(redis_url: str) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(redis_url)
+    yield client
+    client.close()

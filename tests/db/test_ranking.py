@@ -1,0 +1,186 @@
+"""The ranking rule, identical on every path: competition rank (100, 100, 90 -> 1, 1, 3),
+lists ordered by total descending then user_id, no sessions -> total 0 and rank null."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import assert_rejected, expected_order, expected_ranks
+
+
+def make_players(conn, n):
+    return [conn.execute("select lb.create_player(%s)", (f"p{i}",)).fetchone()[0] for i in range(n)]
+
+
+def test_ties_share_a_rank_and_the_next_rank_skips(conn):
+    a, b, c, d = make_players(conn, 4)
+    for uid, score in ((b, 100), (a, 100), (c, 90)):
+        conn.execute("select lb.submit_score(%s, %s)", (uid, score))
+    top = conn.execute("select rank, user_id, total_score from lb.top_players()").fetchall()
+    assert top == [(1, a, 100), (1, b, 100), (3, c, 90)]
+    assert conn.execute("select rank from lb.player_rank(%s)", (b,)).fetchone() == (1,)
+    assert conn.execute("select rank from lb.player_rank(%s)", (c,)).fetchone() == (3,)
+    # d never played: total 0, rank null, and not listed
+    assert conn.execute("select * from lb.player_rank(%s)", (d,)).fetchone() == (d, "p3", 0, None)
+
+
+def test_a_score_of_zero_ranks_the_player(conn):
+    (a,) = make_players(conn, 1)
+    conn.execute("select lb.submit_score(%s, 0)", (a,))
+    assert conn.execute("select total_score, rank from lb.player_rank(%s)", (a,)).fetchone() == (
+        0,
+        1,
+    )
+
+
+def test_player_rank_errors(conn):
+    assert_rejected(conn, "P0002", "player 42 does not exist", "select * from lb.player_rank(42)")
+    assert_rejected(
+        conn, "22023", "p_user_id must be a positive integer", "select * from lb.player_rank(null)"
+    )
+    assert_rejected(
+        conn, "22023", "p_user_id must be a positive integer", "select * from lb.player_rank(-1)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("limit", "offset", "fragment"),
+    [
+        (0, 0, "p_limit must be an integer from 1 to 100"),
+        (101, 0, "p_limit"),
+        (None, 0, "p_limit"),
+        (10, -1, "p_offset must be a non-negative integer"),
+        (10, None, "p_offset"),
+    ],
+)
+def test_top_players_argument_errors(conn, limit, offset, fragment):
+    assert_rejected(
+        conn, "22023", fragment, "select * from lb.top_players(%s, %s)", (limit, offset)
+    )
+
+
+def test_pages_continue_ranks_across_a_tie_at_the_page_boundary(conn):
+    players = make_players(conn, 6)
+    for uid, score in zip(players, (50, 40, 40, 40, 30, 20), strict=True):
+        conn.execute("select lb.submit_score(%s, %s)", (uid, score))
+    page = conn.execute("select rank, user_id from lb.top_players(2, 2)").fetchall()
+    assert page == [(2, players[2]), (2, players[3])]
+    page = conn.execute("select rank, user_id from lb.top_players(3, 3)").fetchall()
+    assert page == [(2, players[3]), (5, players[4]), (6, players[5])]
+    assert conn.execute("select * from lb.top_players(10, 100)").fetchall() == []
+
+
+def test_players_around_is_the_window_in_leaderboard_order(conn):
+    players = make_players(conn, 7)
+    scores = (70, 60, 60, 60, 40, 30, 10)
+    for uid, score in zip(players, scores, strict=True):
+        conn.execute("select lb.submit_score(%s, %s)", (uid, score))
+    window = conn.execute(
+        "select rank, user_id from lb.players_around(%s, 2)", (players[2],)
+    ).fetchall()
+    assert window == [
+        (1, players[0]),
+        (2, players[1]),
+        (2, players[2]),
+        (2, players[3]),
+        (5, players[4]),
+    ]
+    edge = conn.execute("select user_id from lb.players_around(%s, 3)", (players[6],)).fetchall()
+    assert [u for (u,) in edge] == players[3:]
+
+
+def test_players_around_a_player_without_sessions_is_that_player_alone(conn):
+    a, b = make_players(conn, 2)
+    conn.execute("select lb.submit_score(%s, 5)", (a,))
+    assert conn.execute("select * from lb.players_around(%s)", (b,)).fetchall() == [
+        (None, b, "p1", 0)
+    ]
+    assert_rejected(
+        conn,
+        "22023",
+        "p_radius must be an integer from 0 to 50",
+        "select * from lb.players_around(%s, 51)",
+        (a,),
+    )
+    assert_rejected(conn, "P0002", "does not exist", "select * from lb.players_around(999)")
+
+
+def test_histogram_rank_is_exact_across_bucket_boundaries(conn):
+    """Totals straddling the 10,000-point bucket edges, with ties in different buckets."""
+    players = make_players(conn, 12)
+    totals = [
+        0,
+        9_999,
+        10_000,
+        10_000,
+        10_001,
+        19_999,
+        20_000,
+        1_000_000,
+        1_000_000,
+        5_000_000,
+        9_999,
+        10_000,
+    ]
+    for uid, total in zip(players, totals, strict=True):
+        remaining = total
+        while True:
+            step = min(remaining, 1_000_000)
+            conn.execute("select lb.submit_score(%s, %s)", (uid, step))
+            remaining -= step
+            if remaining == 0:
+                break
+    want = expected_ranks(dict(zip(players, totals, strict=True)))
+    for uid in players:
+        assert (
+            conn.execute("select rank from lb.player_rank(%s)", (uid,)).fetchone()[0] == want[uid]
+        )
+    check_histogram(conn)
+
+
+def check_histogram(conn):
+    exact = conn.execute(
+        "select coalesce(array_agg(b || ':' || n order by b), '{}') from"
+        " (select total_score / 10000 as b, count(*) as n from lb.leaderboard group by 1) as h"
+    ).fetchone()[0]
+    kept = conn.execute(
+        "select coalesce(array_agg(bucket || ':' || players order by bucket), '{}')"
+        " from lb.score_buckets where players > 0"
+    ).fetchone()[0]
+    assert kept == exact
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    submits=st.lists(
+        st.tuples(st.integers(0, 7), st.sampled_from([0, 1, 5, 9_999, 10_000, 250_000, 1_000_000])),
+        max_size=40,
+    ),
+    offset=st.integers(0, 8),
+)
+def test_every_path_agrees_with_the_obvious_ranking(conn, submits, offset):
+    conn.execute("select lb.clear_all()")  # a fresh leaderboard for every example
+    players = make_players(conn, 8)
+    totals: dict[int, int] = {}
+    for index, score in submits:
+        uid = players[index]
+        conn.execute("select lb.submit_score(%s, %s)", (uid, score))
+        totals[uid] = totals.get(uid, 0) + score
+    ranks = expected_ranks(totals)
+    order = expected_order(totals)
+    top = conn.execute("select rank, user_id, total_score from lb.top_players(100)").fetchall()
+    assert top == [(ranks[u], u, totals[u]) for u in order]
+    page = conn.execute("select rank, user_id from lb.top_players(3, %s)", (offset,)).fetchall()
+    assert page == [(ranks[u], u) for u in order[offset : offset + 3]]
+    for uid in players:
+        row = conn.execute("select total_score, rank from lb.player_rank(%s)", (uid,)).fetchone()
+        assert row == (totals.get(uid, 0), ranks.get(uid))
+        if uid in totals:
+            window = conn.execute(
+                "select rank, user_id from lb.players_around(%s, 2)", (uid,)
+            ).fetchall()
+            at = order.index(uid)
+            assert window == [(ranks[u], u) for u in order[max(0, at - 2) : at + 3]]
+    check_histogram(conn)

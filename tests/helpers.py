@@ -1,0 +1,49 @@
+"""Assertions shared by the test tiers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+
+
+def db_state(conn: psycopg.Connection) -> dict[str, Any]:
+    """Everything a write could touch, to prove a rejected call changed nothing."""
+    row = conn.execute(
+        """
+        select
+            (select count(*) from lb.users),
+            (select count(*) from lb.game_sessions),
+            (select count(*) from lb.leaderboard),
+            (select coalesce(sum(total_score), 0) from lb.leaderboard),
+            (select count(*) from lb.idempotency_keys),
+            (select coalesce(array_agg(b.bucket || ':' || b.players order by b.bucket), '{}')
+               from lb.score_buckets as b where b.players > 0),
+            (select epoch from lb.feed_epoch)
+        """
+    ).fetchone()
+    keys = ("users", "sessions", "ranked", "total", "idempotency_keys", "histogram", "epoch")
+    return dict(zip(keys, row, strict=True))
+
+
+def assert_rejected(
+    conn: psycopg.Connection, sqlstate: str, fragment: str, query: str, params: tuple = ()
+) -> psycopg.Error:
+    """The call fails with `sqlstate`, its message contains `fragment`, and nothing changed."""
+    before = db_state(conn)
+    with pytest.raises(psycopg.Error) as caught:
+        conn.execute(query, params)
+    assert caught.value.sqlstate == sqlstate, caught.value
+    assert fragment in caught.value.diag.message_primary
+    assert db_state(conn) == before
+    return caught.value
+
+
+def expected_ranks(totals: dict[int, int]) -> dict[int, int]:
+    """Competition ranking, computed the slow obvious way."""
+    return {uid: 1 + sum(1 for t in totals.values() if t > total) for uid, total in totals.items()}
+
+
+def expected_order(totals: dict[int, int]) -> list[int]:
+    return sorted(totals, key=lambda uid: (-totals[uid], uid))

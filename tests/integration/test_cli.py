@@ -1,0 +1,103 @@
+"""The `leaderboard` command as a user runs it: a subprocess with environment configuration."""
+
+import os
+import subprocess
+import sys
+
+import psycopg
+import pytest
+
+from tests.helpers import db_state
+
+COMMANDS = ["migrate", "seed", "bridge", "web", "run"]
+
+
+def cli(*args, env=None, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "leaderboard", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_command_has_help(command):
+    result = cli(*([command] if command else []), "--help")
+    assert result.returncode == 0
+    assert "usage: leaderboard" in result.stdout
+
+
+def test_migrate_is_idempotent_from_the_command_line(database_url):
+    result = cli("migrate", env={"DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    assert "migrations applied: 0 (none)" in result.stdout
+
+
+def test_seed_loads_players_and_builds_the_redis_index(database_url, redis_url, redis_client):
+    result = cli(
+        "seed",
+        "--users",
+        "200",
+        "--sessions",
+        "1000",
+        "--random-seed",
+        "0.3",
+        env={"DATABASE_URL": database_url, "REDIS_URL": redis_url},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "seeded 200 players, 1000 sessions" in result.stdout
+    assert "seed: 1000 sessions" in result.stdout  # progress from the database
+    with psycopg.connect(database_url) as conn:
+        ranked = db_state(conn)["ranked"]
+    assert f"redis index: {ranked} players" in result.stdout
+    assert redis_client.zcard("lb:v1:scores") == ranked
+    again = cli(
+        "seed",
+        "--if-empty",
+        "--users",
+        "5",
+        "--sessions",
+        "5",
+        env={"DATABASE_URL": database_url, "REDIS_URL": redis_url},
+    )
+    assert "not seeding" in again.stdout
+    with psycopg.connect(database_url) as conn:
+        assert db_state(conn)["users"] == 200
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--users", "-1", "--sessions", "5"], "--users must be from 0 to"),
+        (["--users", "ten", "--sessions", "5"], "--users must be an integer, got 'ten'"),
+        (
+            ["--users", "5", "--sessions", "5", "--random-seed", "7"],
+            "--random-seed must be between",
+        ),
+        (
+            ["--users", "0", "--sessions", "5"],
+            "error[VALIDATION_ERROR]: sessions needs p_users > 0",
+        ),
+    ],
+)
+def test_seed_rejects_bad_input_with_exit_2_and_writes_nothing(conn, database_url, args, message):
+    before = db_state(conn)
+    result = cli("seed", *args, "--no-index", env={"DATABASE_URL": database_url})
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert db_state(conn) == before
+
+
+def test_bad_configuration_is_exit_2_naming_the_variable():
+    result = cli("migrate", env={"PORT": "not-a-port"})
+    assert result.returncode == 2
+    assert "error[CONFIG]: PORT must be an integer" in result.stderr
+
+
+def test_unreachable_database_is_exit_3():
+    result = cli("migrate", env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"})
+    assert result.returncode == 3
+    assert "error[SERVICE_UNAVAILABLE]: cannot connect to PostgreSQL" in result.stderr
