@@ -25,10 +25,9 @@ class Position:
     epoch: int
 
     @property
-    def xip(self) -> frozenset[int]:
-        """Transactions in progress when the snapshot was taken."""
-        listed = self.snapshot.split(":")[2]
-        return frozenset(int(x) for x in listed.split(",") if x)
+    def xmin(self) -> int:
+        """Every transaction below this had finished when the snapshot was taken."""
+        return int(self.snapshot.split(":")[0])
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,9 @@ class ChangeFeed:
     def claim(self) -> bool:
         return bool(self.conn.execute("select lb.claim_feed()").fetchone()[0])
 
-    def release(self) -> None:
-        self.conn.execute("select lb.release_feed()")
+    def release(self) -> int:
+        """Release the awake claim; returns the horizon to wait for (see lb.release_feed)."""
+        return int(self.conn.execute("select lb.release_feed()::text").fetchone()[0])
 
     def listen(self) -> None:
         self.conn.execute(f"listen {CHANNEL}")

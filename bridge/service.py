@@ -5,11 +5,12 @@ awake claim, and reads the change feed. Two modes:
 
   awake   holds lb.claim_feed(), so submits send no NOTIFY, and polls every ACTIVE_POLL_S.
           After IDLE_POLLS_BEFORE_SLEEP polls without changes it releases the claim.
-  asleep  waits for a hint. Submits that saw the claim before it was released did not
-          notify; they were in progress at the final poll, so their ids are in its snapshot's
-          xip, and the bridge keeps polling quickly until each of them has finished. After
-          that every new submit notifies. A safety poll every LEADERBOARD_SAFETY_POLL_MS
-          bounds staleness anyway and doubles as the liveness check of the connection.
+  asleep  waits for a hint. Submits that saw the claim before it was released sent none;
+          each had its xid before the release, so the bridge polls quickly (10 ms, backing
+          off to 200 ms) until a snapshot's xmin passes the horizon lb.release_feed() returns,
+          i.e. until all of them have finished. After that every new submit notifies. A safety
+          poll every LEADERBOARD_SAFETY_POLL_MS bounds staleness anyway and doubles as the
+          liveness check of the connection.
 
 Any PostgreSQL or Redis failure drops the session; the bridge waits (jittered exponential
 backoff), reconnects, and catches up from the index's cursor before it waits again.
@@ -40,9 +41,10 @@ log = logs.get("bridge")
 
 ACTIVE_POLL_S = 0.01
 IDLE_POLLS_BEFORE_SLEEP = 20
-PENDING_POLL_MIN_S = 0.01
-PENDING_POLL_MAX_S = 0.2
+FOLLOW_UP_MIN_S = 0.01
+FOLLOW_UP_MAX_S = 0.2
 HEARTBEAT_S = 1.0
+STOP_CHECK_S = 0.25
 HEARTBEAT_TTL_MS = 10_000
 
 
@@ -176,8 +178,8 @@ class Bridge:
     def _loop(self, feed: ChangeFeed, syncer: Syncer) -> None:
         awake = False
         idle_polls = 0
-        pending: frozenset[int] = frozenset()
-        pending_delay = PENDING_POLL_MIN_S
+        horizon: int | None = None  # set while hint-less submits may still be committing
+        follow_up = FOLLOW_UP_MIN_S
         self.status.set(mode="asleep")
         while not self.stop_event.is_set():
             if awake:
@@ -185,25 +187,35 @@ class Bridge:
                 result = syncer.sync_once()
                 idle_polls = 0 if result.applied else idle_polls + 1
                 if idle_polls >= IDLE_POLLS_BEFORE_SLEEP:
-                    feed.release()
+                    horizon = feed.release()
                     awake = False
+                    follow_up = FOLLOW_UP_MIN_S
                     self.status.set(mode="asleep")
-                    final = syncer.sync_once()
-                    pending = final.position.xip if final.position else frozenset()
-                    pending_delay = PENDING_POLL_MIN_S
+                    log.debug("asleep", horizon=horizon)
                 continue
 
-            timeout = pending_delay if pending else self.safety_poll_s
-            hints = feed.wait(timeout)
+            hints = self._wait(feed, follow_up if horizon else self.safety_poll_s)
             for hint in hints:
                 _check_hint(hint)
             if hints and feed.claim():
                 awake, idle_polls = True, 0
                 self.status.set(mode="awake")
+                log.debug("awake")
             result = syncer.sync_once()
-            if pending:
-                pending = pending & result.position.xip if result.position else pending
-                pending_delay = min(PENDING_POLL_MAX_S, pending_delay * 2)
+            if horizon is not None:
+                if result.position is not None and result.position.xmin >= horizon:
+                    horizon = None
+                follow_up = min(FOLLOW_UP_MAX_S, follow_up * 2)
+
+    def _wait(self, feed: ChangeFeed, timeout: float) -> list[psycopg.Notify]:
+        """Wait for hints in short slices, so that a stop request is honoured promptly."""
+        deadline = time.monotonic() + timeout
+        while not self.stop_event.is_set():
+            remaining = deadline - time.monotonic()
+            hints = feed.wait(max(0.0, min(STOP_CHECK_S, remaining)))
+            if hints or remaining <= STOP_CHECK_S:
+                return hints
+        return []
 
     # -- scheduled jobs (APScheduler threads) ------------------------------------------------
 

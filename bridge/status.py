@@ -13,6 +13,7 @@ import os
 import socket
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Iterable
 from datetime import datetime
@@ -25,7 +26,8 @@ RECENT_SAMPLES = 20_000
 
 class Status:
     def __init__(self, bridge_id: str | None = None) -> None:
-        self.bridge_id = bridge_id or f"{socket.gethostname()}-{os.getpid()}"
+        # unique per instance: two bridges can share a host and even a process (tests)
+        self.bridge_id = bridge_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.started_at = time.time()
         self._lock = threading.Lock()
         self.mode = "starting"

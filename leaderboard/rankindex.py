@@ -186,7 +186,7 @@ class RankIndex:
         for number, chunk in enumerate(chunks, start=1):
             args: list[Any] = [
                 expected_cursor,
-                new_cursor if number == len(chunks) else "",
+                (new_cursor or "") if number == len(chunks) else "",
                 str(epoch),
             ]
             for user_id, total in chunk:

@@ -18,7 +18,7 @@ import pytest
 import redis
 from pytest_postgresql import factories
 
-from leaderboard import migrate
+from leaderboard import logs, migrate
 from ops import postgres as ops_postgres
 from ops import redis_server as ops_redis
 
@@ -36,6 +36,7 @@ REDIS = ops_redis.temporary(free_port())
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    logs.setup("INFO")  # as the services do: structlog through stdlib logging, so caplog sees it
     PG.start()
     PG.wait_ready()
     REDIS.start()

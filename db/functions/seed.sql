@@ -38,6 +38,9 @@ begin
     lock table lb.users, lb.game_sessions, lb.leaderboard, lb.score_buckets, lb.idempotency_keys
     in exclusive mode;
 
+    -- the seed adds its players to the histogram in one aggregate; a row trigger per player
+    -- would queue a million deferred events
+    alter table lb.leaderboard disable trigger _500_maintain_histogram;
     if exists (select from lb.users) or exists (select from lb.leaderboard) then
         return query select * from lb._seed_rows(p_users, p_sessions);
     else
@@ -51,6 +54,7 @@ begin
             round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
     end if;
 
+    alter table lb.leaderboard enable trigger _500_maintain_histogram;
     v_step := clock_timestamp();
     analyze lb.users, lb.game_sessions, lb.leaderboard, lb.score_buckets;
     raise notice 'seed: analyze in % s', round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);

@@ -18,7 +18,6 @@ declare
     v_prior lb.idempotency_keys%rowtype;
     v_session_id bigint;
     v_total bigint;
-    v_inserted boolean;
 begin
     if p_user_id is null or p_user_id <= 0 then
         perform lb._invalid_argument('p_user_id', 'must be a positive integer', p_user_id::text);
@@ -61,37 +60,45 @@ begin
         end if;
     end if;
 
-    if not exists (select from lb.users as u where u.id = p_user_id) then
-        raise exception using
-            errcode = 'no_data_found',
-            message = format('player %s does not exist', p_user_id),
-            column = 'p_user_id';
-    end if;
-
-    -- One statement: concurrent submits for a player queue on its row and each adds to the
-    -- committed total; a read and a write in two statements would lose updates. The WHERE keeps
-    -- the total at or below 2^53-1 without a CHECK violation; no row back means it would not.
-    insert into lb.leaderboard as l (user_id, total_score)
-    values (p_user_id, p_score)
-    on conflict on constraint leaderboard_pkey do update
-        set
-            total_score = l.total_score + excluded.total_score,
-            updated_at = clock_timestamp(),
-            changed_xid = pg_current_xact_id()
-        where l.total_score <= 9007199254740991 - excluded.total_score
-    returning l.total_score, (l.xmax = 0) into v_total, v_inserted;
-    if v_total is null then
-        raise exception using
-            errcode = 'numeric_value_out_of_range',
-            message = format('total score of player %s would exceed 9007199254740991', p_user_id),
-            column = 'p_score';
+    -- One statement adds to the committed total: concurrent submits for a player queue on its
+    -- row and each re-reads it, so none is lost (a separate read and write would lose some).
+    -- UPDATE first because nearly every submit is by a player who already has a total; the
+    -- WHERE keeps the total at or below 2^53-1.
+    update lb.leaderboard as l
+    set
+        total_score = l.total_score + p_score,
+        updated_at = clock_timestamp(),
+        changed_xid = pg_current_xact_id()
+    where l.user_id = p_user_id and l.total_score <= 9007199254740991 - p_score
+    returning l.total_score into v_total;
+    if not found then
+        -- a first submit, an unknown player, or a total that would pass 2^53-1
+        if not exists (select from lb.users as u where u.id = p_user_id) then
+            raise exception using
+                errcode = 'no_data_found',
+                message = format('player %s does not exist', p_user_id),
+                column = 'p_user_id';
+        end if;
+        insert into lb.leaderboard as l (user_id, total_score)
+        values (p_user_id, p_score)
+        on conflict on constraint leaderboard_pkey do update
+            set
+                total_score = l.total_score + excluded.total_score,
+                updated_at = clock_timestamp(),
+                changed_xid = pg_current_xact_id()
+            where l.total_score <= 9007199254740991 - excluded.total_score
+        returning l.total_score into v_total;
+        if v_total is null then
+            raise exception using
+                errcode = 'numeric_value_out_of_range',
+                message = format('total score of player %s would exceed 9007199254740991', p_user_id),
+                column = 'p_score';
+        end if;
     end if;
 
     insert into lb.game_sessions (user_id, score, game_mode)
     values (p_user_id, p_score, p_game_mode)
     returning id into v_session_id;
-
-    perform lb._move_in_histogram(case when v_inserted then null else v_total - p_score end, v_total);
 
     if p_idempotency_key is not null then
         insert into lb.idempotency_keys (
@@ -100,6 +107,10 @@ begin
     end if;
 
     perform lb._wake_bridge();
-    return query select v_session_id, p_user_id, p_score, v_total;
+    session_id := v_session_id;
+    user_id := p_user_id;
+    score := p_score;
+    total_score := v_total;
+    return next;
 end;
 $$;

@@ -1,0 +1,130 @@
+"""The durable change record the bridge reads: per-player stamps read by snapshot."""
+
+import psycopg
+import pytest
+
+
+def position(conn):
+    return conn.execute("select snapshot::text, epoch from lb.feed_position()").fetchone()
+
+
+def changed(conn, since):
+    rows = conn.execute(
+        "select user_id, total_score from lb.read_changes(%s::pg_snapshot)", (since,)
+    ).fetchall()
+    return dict(rows)
+
+
+@pytest.fixture
+def players(conn):
+    return [conn.execute("select lb.create_player(%s)", (f"f{i}",)).fetchone()[0] for i in range(4)]
+
+
+def test_everything_then_only_what_changed(conn, players):
+    a, b, c, _ = players
+    for uid, score in ((a, 10), (b, 20), (a, 5)):
+        conn.execute("select lb.submit_score(%s, %s)", (uid, score))
+    assert changed(conn, None) == {a: 15, b: 20}
+    snap, _ = position(conn)
+    assert changed(conn, snap) == {}
+    conn.execute("select lb.submit_score(%s, 1)", (c,))
+    conn.execute("select lb.submit_score(%s, 1)", (a,))
+    assert changed(conn, snap) == {a: 16, c: 1}  # absolute totals, b untouched
+
+
+def test_a_transaction_that_takes_its_id_first_and_commits_last_is_not_skipped(
+    conn, connect, players
+):
+    a, b, *_ = players
+    early = connect(autocommit=False)
+    early.execute("select lb.submit_score(%s, 100)", (a,))  # has an xid, not committed
+    before, _ = position(conn)
+    conn.execute("select lb.submit_score(%s, 7)", (b,))  # later xid, commits first
+    assert changed(conn, before) == {b: 7}
+    after, _ = position(conn)  # a reader that moved on past b's commit...
+    early.commit()
+    assert changed(conn, after) == {a: 100}  # ...still gets a: its xid was in progress
+
+
+def test_an_aborted_transaction_leaves_no_change(conn, connect, players):
+    a, *_ = players
+    snap, _ = position(conn)
+    doomed = connect(autocommit=False)
+    doomed.execute("select lb.submit_score(%s, 100)", (a,))
+    doomed.rollback()
+    assert changed(conn, snap) == {}
+
+
+def test_the_record_is_bounded_by_the_number_of_players(conn, players):
+    for i in range(200):
+        conn.execute("select lb.submit_score(%s, 1)", (players[i % 2],))
+    assert conn.execute("select count(*) from lb.leaderboard").fetchone() == (2,)
+    assert len(changed(conn, None)) == 2
+
+
+def test_bulk_changes_move_the_epoch(conn):
+    _, epoch = position(conn)
+    conn.execute("select * from lb.seed(5, 10)")
+    conn.execute("select lb.clear_all()")
+    assert position(conn)[1] == epoch + 2
+
+
+def listen(connect):
+    listener = connect()
+    listener.execute("listen lb_changes_v1")
+    return listener
+
+
+def hints(listener, timeout=0.3):
+    return list(listener.notifies(timeout=timeout))
+
+
+def test_submits_wake_a_sleeping_bridge_but_not_an_awake_one(conn, connect, players):
+    listener = listen(connect)
+    conn.execute("select lb.submit_score(%s, 1)", (players[0],))
+    received = hints(listener)
+    assert [n.payload for n in received] == ['{"v":1}']
+
+    bridge = connect()
+    assert bridge.execute("select lb.claim_feed()").fetchone() == (True,)
+    assert connect().execute("select lb.claim_feed()").fetchone() == (False,)  # one awake bridge
+    for _ in range(5):
+        conn.execute("select lb.submit_score(%s, 1)", (players[1],))
+    assert hints(listener) == []  # an awake bridge polls; notifying would only cost throughput
+
+    bridge.execute("select lb.release_feed()")
+    conn.execute("select lb.submit_score(%s, 1)", (players[2],))
+    assert len(hints(listener)) == 1
+
+
+def test_the_awake_claim_dies_with_its_connection(conn, connect, players):
+    listener = listen(connect)
+    bridge = connect()
+    bridge.execute("select lb.claim_feed()")
+    bridge.close()
+    conn.execute("select lb.submit_score(%s, 1)", (players[0],))
+    assert len(hints(listener)) == 1
+
+
+def test_read_changes_stays_an_index_scan_after_many_calls(conn, players):
+    """A generic plan would estimate 'changed_xid >= $1' at a third of the table and scan it
+    all on every poll; the function forces custom plans."""
+    conn.execute("select * from lb.seed(5000, 20000)")
+    conn.execute("analyze lb.leaderboard")
+    snap, _ = position(conn)
+    conn.execute("load 'auto_explain'")
+    conn.execute("set auto_explain.log_min_duration = 0")
+    conn.execute("set auto_explain.log_nested_statements = on")
+    conn.execute("set auto_explain.log_level = notice")
+    plans: list[str] = []
+    conn.add_notice_handler(lambda d: plans.append(d.message_primary or ""))
+    for _ in range(8):
+        changed(conn, snap)
+    inner = [p for p in plans if "lb.leaderboard" in p and "changed_xid" in p]
+    assert inner, plans
+    assert all("Seq Scan" not in p for p in inner), inner[-1]
+
+
+def test_feed_functions_reject_a_malformed_snapshot(conn):
+    with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+        conn.execute("select * from lb.read_changes('not a snapshot')")

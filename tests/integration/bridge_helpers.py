@@ -1,0 +1,122 @@
+"""Running bridges in tests: in a thread (most tests) or as a process (to kill -9 it)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import psycopg
+import redis
+
+from bridge.service import Bridge
+from leaderboard.config import Settings
+from leaderboard.rankindex import decode_member, total_of
+
+
+def settings_for(database_url: str, redis_url: str, **overrides) -> Settings:
+    base = Settings(
+        database_url=database_url, redis_url=redis_url, refresh_interval_ms=500, safety_poll_ms=200
+    )
+    return replace(base, **overrides)
+
+
+class BridgeThread:
+    def __init__(self, settings: Settings) -> None:
+        self.bridge = Bridge(settings)
+        self.thread = threading.Thread(target=self.bridge.run, name="bridge", daemon=True)
+
+    def __enter__(self) -> BridgeThread:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        self.bridge.stop()
+        self.thread.join(timeout=20)
+        assert not self.thread.is_alive(), "bridge did not stop"
+
+
+class BridgeProcess:
+    """`leaderboard bridge` as a child process, as a deployment runs it."""
+
+    def __init__(self, database_url: str, redis_url: str, **env: str) -> None:
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "LEADERBOARD_REFRESH_INTERVAL_MS": "500",
+            "LEADERBOARD_SAFETY_POLL_MS": "200",
+            **env,
+        }
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> BridgeProcess:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "leaderboard", "bridge"],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        return self
+
+    def kill9(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> str:
+        if self.proc is None:
+            return ""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            _, err = self.proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _, err = self.proc.communicate()
+        return err or ""
+
+
+def wait_until(
+    predicate: Callable[[], object],
+    timeout: float = 20.0,
+    interval: float = 0.05,
+    message: str = "condition",
+) -> object:
+    """Poll until `predicate` is truthy. The timeout is a generous safety net for a stuck
+    system, not a performance assertion."""
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {message}; last value: {last!r}")
+
+
+def redis_totals(client: redis.Redis, prefix: str = "lb:v1:") -> dict[int, int]:
+    return {
+        decode_member(m): total_of(s)
+        for m, s in client.zrange(f"{prefix}scores", 0, -1, withscores=True)
+    }
+
+
+def pg_totals(conn: psycopg.Connection) -> dict[int, int]:
+    return dict(conn.execute("select user_id, total_score from lb.leaderboard").fetchall())
+
+
+def converged(conn: psycopg.Connection, client: redis.Redis) -> bool:
+    try:
+        return redis_totals(client) == pg_totals(conn) and client.exists("lb:v1:meta") == 1
+    except redis.RedisError:
+        return False

@@ -1,0 +1,413 @@
+"""The bridge against real PostgreSQL and Redis: it keeps the sorted set equal to the
+leaderboard table through kills, restarts, races and flushes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+
+import psycopg
+import pytest
+import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bridge.feed import ChangeFeed
+from bridge.status import Status
+from bridge.syncer import Syncer, rebuild
+from leaderboard import migrate
+from leaderboard.rankindex import RankIndex, encode_member
+from ops import postgres as ops_postgres
+from tests.conftest import free_port
+from tests.helpers import expected_order, expected_ranks
+from tests.integration.bridge_helpers import (
+    BridgeProcess,
+    BridgeThread,
+    converged,
+    pg_totals,
+    redis_totals,
+    settings_for,
+    wait_until,
+)
+
+
+def make_players(conn, n, prefix="b"):
+    return [
+        conn.execute("select lb.create_player(%s)", (f"{prefix}{i}",)).fetchone()[0]
+        for i in range(n)
+    ]
+
+
+def submit(conn, user_id, score):
+    return conn.execute(
+        "select total_score from lb.submit_score(%s, %s)", (user_id, score)
+    ).fetchone()[0]
+
+
+class SubmitStream:
+    """A steady stream of submits from another thread, counting what was acknowledged."""
+
+    def __init__(self, database_url, players, pause=0.002):
+        self.database_url, self.players, self.pause = database_url, players, pause
+        self.stop_event = threading.Event()
+        self.acknowledged = 0
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            i = 0
+            while not self.stop_event.is_set():
+                submit(conn, self.players[i % len(self.players)], (i * 7919) % 1000)
+                self.acknowledged += 1
+                i += 1
+                time.sleep(self.pause)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_event.set()
+        self.thread.join(timeout=20)
+
+
+@pytest.fixture
+def index(redis_client):
+    return RankIndex(redis_client)
+
+
+def test_a_submit_through_sql_shows_up_in_redis(conn, database_url, redis_url, redis_client):
+    (player,) = make_players(conn, 1)
+    with BridgeThread(settings_for(database_url, redis_url)):
+        wait_until(lambda: redis_client.exists("lb:v1:meta"), message="first build")
+        total = submit(conn, player, 4242)
+        wait_until(
+            lambda: redis_client.zscore("lb:v1:scores", encode_member(player)) == -total,
+            message="the submit in Redis",
+        )
+
+
+def test_kill_9_mid_stream_then_restart_loses_nothing(conn, database_url, redis_url, redis_client):
+    players = make_players(conn, 30)
+    bridge = BridgeProcess(database_url, redis_url).start()
+    try:
+        with SubmitStream(database_url, players) as stream:
+            wait_until(
+                lambda: stream.acknowledged > 200 and redis_client.zcard("lb:v1:scores") > 0,
+                message="bridge applying the stream",
+            )
+            bridge.kill9()
+            bridge.stop()
+            seen = stream.acknowledged
+            wait_until(lambda: stream.acknowledged > seen + 200, message="writes while dead")
+            bridge = BridgeProcess(database_url, redis_url).start()
+            wait_until(lambda: stream.acknowledged > seen + 400, message="writes after restart")
+        wait_until(lambda: converged(conn, redis_client), message="Redis == PostgreSQL")
+        assert (
+            sum(pg_totals(conn).values())
+            == conn.execute("select sum(score) from lb.game_sessions").fetchone()[0]
+        )
+    finally:
+        bridge.stop()
+
+
+def test_a_transaction_that_takes_its_change_id_first_and_commits_last_is_applied(
+    conn, connect, database_url, redis_url, redis_client
+):
+    early_player, late_player = make_players(conn, 2)
+    with BridgeThread(settings_for(database_url, redis_url)):
+        wait_until(lambda: redis_client.exists("lb:v1:meta"), message="first build")
+        early = connect(autocommit=False)
+        early.execute("select lb.submit_score(%s, 100)", (early_player,))  # xid taken, open
+        submit(conn, late_player, 7)  # a later xid commits first
+        wait_until(
+            lambda: redis_client.zscore("lb:v1:scores", encode_member(late_player)) == -7,
+            message="the later commit",
+        )
+        # the bridge has moved its cursor past the later commit; the early one is still open
+        assert redis_client.zscore("lb:v1:scores", encode_member(early_player)) is None
+        early.commit()
+        wait_until(
+            lambda: redis_client.zscore("lb:v1:scores", encode_member(early_player)) == -100,
+            message="the early transaction",
+        )
+
+
+def test_two_bridges_reach_the_same_state_with_one_top10_build_per_interval(
+    conn, database_url, redis_url, redis_client
+):
+    players = make_players(conn, 20)
+    config = settings_for(database_url, redis_url, refresh_interval_ms=400)
+    with BridgeThread(config), BridgeThread(config), SubmitStream(database_url, players):
+        wait_until(lambda: redis_client.get("lb:v1:top10:builds"), message="a first top-10 build")
+        start_builds = int(redis_client.get("lb:v1:top10:builds"))
+        started = time.monotonic()
+        time.sleep(3.0)
+        builds = int(redis_client.get("lb:v1:top10:builds")) - start_builds
+        elapsed = time.monotonic() - started
+        heartbeats = list(redis_client.scan_iter("lb:v1:bridge:*"))
+    # both bridges were alive, and between them they built about once per 0.4 s interval
+    assert len(heartbeats) == 2
+    intervals = elapsed / 0.4
+    assert intervals - 2 <= builds <= intervals + 2, (builds, intervals)
+    wait_until(lambda: converged(conn, redis_client), message="Redis == PostgreSQL")
+
+
+def test_redis_flushed_while_running_comes_back_complete(
+    conn, database_url, redis_url, redis_client
+):
+    conn.execute("select * from lb.seed(500, 3000)")
+    with BridgeThread(settings_for(database_url, redis_url)) as running:
+        wait_until(lambda: converged(conn, redis_client), message="first build")
+        redis_client.flushall()
+        (player,) = make_players(conn, 1, prefix="after_flush")
+        submit(conn, player, 5)
+        wait_until(lambda: converged(conn, redis_client), message="rebuilt index")
+        assert running.bridge.status.rebuilds_total >= 2
+
+
+def test_a_deleted_sorted_set_is_noticed_and_rebuilt(conn, database_url, redis_url, redis_client):
+    conn.execute("select * from lb.seed(100, 400)")
+    with BridgeThread(settings_for(database_url, redis_url)):
+        wait_until(lambda: converged(conn, redis_client), message="first build")
+        redis_client.delete("lb:v1:scores")  # e.g. evicted by a misconfigured maxmemory-policy
+        wait_until(lambda: converged(conn, redis_client), message="rebuilt index")
+
+
+def test_a_clear_removes_players_from_the_index(conn, database_url, redis_url, redis_client):
+    conn.execute("select * from lb.seed(100, 400)")
+    with BridgeThread(settings_for(database_url, redis_url)):
+        wait_until(lambda: converged(conn, redis_client), message="first build")
+        conn.execute("select lb.clear_all()")
+        wait_until(
+            lambda: redis_totals(redis_client) == {} and converged(conn, redis_client),
+            message="empty index",
+        )
+
+
+def test_a_malformed_notification_is_logged_and_ignored(
+    conn, database_url, redis_url, redis_client, caplog
+):
+    (player,) = make_players(conn, 1)
+    caplog.set_level(logging.WARNING, logger="bridge")
+    with BridgeThread(settings_for(database_url, redis_url, safety_poll_ms=60_000)):
+        wait_until(lambda: redis_client.exists("lb:v1:meta"), message="first build")
+        conn.execute("select pg_notify('lb_changes_v1', 'not json {')")
+        wait_until(lambda: "bad_notification" in caplog.text, message="the warning")
+        submit(conn, player, 9)
+        wait_until(
+            lambda: redis_client.zscore("lb:v1:scores", encode_member(player)) == -9,
+            message="later submits still applied",
+        )
+
+
+def test_a_submit_that_skipped_the_hint_is_applied_without_waiting_for_the_safety_poll(
+    conn, connect, database_url, redis_url, redis_client
+):
+    """A submit that saw the bridge awake sends no NOTIFY; if it commits after the bridge fell
+    asleep, the bridge must still notice it (its xid was in progress at the last poll)."""
+    trigger_player, slow_player = make_players(conn, 2)
+    config = settings_for(database_url, redis_url, safety_poll_ms=60_000)
+    with BridgeThread(config) as running:
+        wait_until(lambda: redis_client.exists("lb:v1:meta"), message="first build")
+        submit(conn, trigger_player, 1)  # wakes the bridge
+        wait_until(lambda: running.bridge.status.mode == "awake", message="awake bridge")
+        slow = connect(autocommit=False)
+        slow.execute("select lb.submit_score(%s, 55)", (slow_player,))  # no hint: bridge awake
+        wait_until(lambda: running.bridge.status.mode == "asleep", message="bridge asleep")
+        slow.commit()
+        # far sooner than the 60 s safety poll; the bound only guards against a hang
+        wait_until(
+            lambda: redis_client.zscore("lb:v1:scores", encode_member(slow_player)) == -55,
+            timeout=10,
+            message="the late, hint-less commit",
+        )
+
+
+def test_lag_and_progress_are_published_for_health_and_metrics(
+    conn, database_url, redis_url, redis_client
+):
+    players = make_players(conn, 3)
+    with BridgeThread(settings_for(database_url, redis_url)) as running:
+        wait_until(lambda: redis_client.exists("lb:v1:meta"), message="first build")
+        for p in players:
+            submit(conn, p, 10)
+        key = f"lb:v1:bridge:{running.bridge.status.bridge_id}"
+        beat = wait_until(
+            lambda: (h := redis_client.hgetall(key)) and int(h.get(b"changes_total", 0)) >= 3 and h,
+            message="a heartbeat",
+        )
+        assert beat[b"lag_p99_ms"] != b""
+        assert float(beat[b"lag_max_ms"]) >= 0
+        assert int(beat[b"lag_hist_count"]) >= 3
+        assert beat[b"postgres_ok"] == b"1"
+        assert beat[b"redis_ok"] == b"1"
+        assert int(beat[b"rebuilds_total"]) >= 1
+    assert redis_client.exists(key) == 0  # removed on a clean shutdown
+
+
+def test_the_top10_cache_is_built_with_names_and_its_build_time(
+    conn, database_url, redis_url, redis_client
+):
+    conn.execute("select * from lb.seed(50, 300)")
+    with BridgeThread(settings_for(database_url, redis_url)):
+        cache = wait_until(lambda: redis_client.get("lb:v1:top10"), message="the cache")
+    payload = json.loads(cache)
+    top = conn.execute("select rank, user_id, username, total_score from lb.top_players(10)")
+    assert [tuple(e.values()) for e in payload["data"]] == top.fetchall()
+    assert payload["interval_ms"] == 500
+    assert payload["built_at"].endswith("Z")
+    assert payload["next_refresh_at"] > payload["built_at"]
+
+
+def test_the_top10_lock_is_only_released_by_its_owner(conn, database_url, redis_url, redis_client):
+    with BridgeThread(settings_for(database_url, redis_url, refresh_interval_ms=60_000)) as running:
+        wait_until(lambda: redis_client.get("lb:v1:top10:lock"), message="the lock")
+        index = running.bridge.index
+        assert not index.release_lock(index.top10_lock_key, "someone-else")
+        assert redis_client.get("lb:v1:top10:lock") is not None
+        # held for (almost) the whole interval, not dropped after building
+        assert redis_client.pttl("lb:v1:top10:lock") > 30_000
+    assert redis_client.get("lb:v1:top10:lock") is None  # released by its owner on shutdown
+
+
+# -- the syncer, driven step by step --------------------------------------------------------
+
+
+@pytest.fixture
+def syncer(database_url, redis_client):
+    with psycopg.connect(database_url, autocommit=True) as feed_conn:
+        yield Syncer(ChangeFeed(feed_conn), RankIndex(redis_client), Status())
+
+
+def test_writes_during_a_rebuild_are_not_lost(conn, syncer, redis_client):
+    players = make_players(conn, 3)
+    submit(conn, players[0], 10)
+    with syncer.feed.snapshot() as position:
+        submit(conn, players[1], 20)  # commits after the rebuild's snapshot
+        players_built, _ = rebuild(syncer.feed, syncer.index, position)
+    assert players_built == 1
+    assert redis_totals(redis_client) == {players[0]: 10}
+    syncer.sync_once()
+    assert redis_totals(redis_client) == {players[0]: 10, players[1]: 20}
+
+
+def test_a_stale_total_never_overwrites_a_newer_one(conn, syncer, redis_client):
+    (player,) = make_players(conn, 1)
+    submit(conn, player, 10)
+    syncer.sync_once()
+    state = syncer.index.state()
+    assert syncer.index.apply(state.cursor, None, state.epoch, [(player, 50)]) == "ok"
+    assert syncer.index.apply(state.cursor, None, state.epoch, [(player, 30)]) == "ok"  # replay
+    assert redis_totals(redis_client) == {player: 50}
+
+
+def test_a_writer_with_an_old_cursor_is_refused(conn, syncer, redis_client):
+    (player,) = make_players(conn, 1)
+    syncer.sync_once()
+    old = syncer.index.state()
+    submit(conn, player, 10)
+    syncer.sync_once()
+    assert syncer.index.apply(old.cursor, old.cursor, old.epoch, [(player, 1)]) == "moved"
+    assert redis_totals(redis_client) == {player: 10}
+
+
+def test_readers_never_see_a_half_built_index(conn, syncer, redis_client):
+    conn.execute("select * from lb.seed(30000, 30000)")
+    syncer.sync_once()
+    full = redis_client.zcard("lb:v1:scores")
+    seen: set[int] = set()
+    done = threading.Event()
+
+    def watch():
+        reader = redis.Redis(connection_pool=redis_client.connection_pool)
+        while not done.is_set():
+            seen.add(reader.zcard("lb:v1:scores"))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        conn.execute("select lb.clear_all()")
+        conn.execute("select * from lb.seed(20000, 20000)")
+        syncer.sync_once()  # a new epoch: rebuild into a temporary key, then RENAME
+    finally:
+        done.set()
+        watcher.join()
+    assert seen <= {full, redis_client.zcard("lb:v1:scores")}
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    submits=st.lists(
+        st.tuples(st.integers(0, 9), st.sampled_from([0, 1, 2, 50, 10_000, 999_999])), max_size=50
+    ),
+    sync_every=st.integers(1, 10),
+)
+def test_redis_ranks_equal_sql_ranks_after_any_sequence_of_submits(
+    conn, syncer, submits, sync_every
+):
+    conn.execute("select lb.clear_all()")  # reset per example; the new epoch forces a rebuild
+    syncer.sync_once()
+    players = make_players(conn, 10, prefix="h")
+    totals: dict[int, int] = {}
+    for n, (i, score) in enumerate(submits, start=1):
+        submit(conn, players[i], score)
+        totals[players[i]] = totals.get(players[i], 0) + score
+        if n % sync_every == 0:
+            syncer.sync_once()
+    syncer.sync_once()
+    index = syncer.index
+    ranks = expected_ranks(totals)
+    for uid in players:
+        sql = conn.execute("select total_score, rank from lb.player_rank(%s)", (uid,)).fetchone()
+        from_redis = index.rank(uid)
+        assert (from_redis or (0, None)) == sql
+        assert sql == (totals.get(uid, 0), ranks.get(uid))
+    page = [(r.rank, r.user_id, r.total_score) for r in index.page(10)]
+    assert (
+        page == conn.execute("select rank, user_id, total_score from lb.top_players(10)").fetchall()
+    )
+    order = expected_order(totals)
+    for uid in order:
+        window = [(r.rank, r.user_id) for r in index.around(uid, 2)]
+        sql = conn.execute("select rank, user_id from lb.players_around(%s, 2)", (uid,)).fetchall()
+        assert window == sql
+
+
+# -- PostgreSQL restarts, on a cluster of the test's own ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def own_cluster():
+    cluster = ops_postgres.temporary(
+        free_port(), settings={"fsync": "off", "shared_buffers": "64MB"}
+    )
+    cluster.start()
+    cluster.create_database("restarts")
+    url = cluster.url("restarts")
+    migrate.migrate(url)
+    yield cluster, url
+    cluster.destroy()
+
+
+def test_postgres_restarted_while_running_reconnects_and_catches_up(
+    own_cluster, redis_url, redis_client
+):
+    cluster, url = own_cluster
+    with psycopg.connect(url, autocommit=True) as conn:
+        players = make_players(conn, 5, prefix="r")
+        for p in players:
+            submit(conn, p, 1)
+    with BridgeThread(settings_for(url, redis_url)) as running:
+        with psycopg.connect(url, autocommit=True) as conn:
+            wait_until(lambda: converged(conn, redis_client), message="first sync")
+        cluster.restart(mode="fast")
+        with psycopg.connect(url, autocommit=True) as conn:
+            for p in players:
+                submit(conn, p, 1000)
+            wait_until(lambda: converged(conn, redis_client), message="caught up after restart")
+        assert running.bridge.status.postgres_ok
