@@ -11,21 +11,17 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 
 from bridge.status import Status
 from leaderboard import logs, sqlapi
+from leaderboard.clock import iso
 from leaderboard.errors import LeaderboardError
 from leaderboard.rankindex import IndexUnavailable, RankIndex
 
 log = logs.get("bridge.top10")
-
-
-def iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class NameSource:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 
 import psycopg
@@ -161,11 +162,15 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def _exec_web(settings: config.Settings) -> int:
-    """Replace this process with gunicorn: gthread workers, because SSE holds a thread."""
+    """Replace this process with gunicorn: gthread workers, because SSE holds a thread.
+    Workers share request metrics through files in a fresh PROMETHEUS_MULTIPROC_DIR."""
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="leaderboard-metrics-")
     argv = [
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        "python:web.gunicorn_conf",
         "--worker-class",
         "gthread",
         "--workers",
@@ -178,6 +183,7 @@ def _exec_web(settings: config.Settings) -> int:
         "5",
         "--keep-alive",
         "5",
+        "--no-control-socket",  # gunicorn 27's admin socket (in $HOME); we do not use it
         "--access-logfile",
         "-" if settings.log_level == "DEBUG" else "/dev/null",
         "web:create_app()",

@@ -7,9 +7,18 @@ import sys
 
 import structlog
 
+_configured = False
+
 
 def setup(level: str = "INFO") -> None:
-    logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s", force=True)
+    """Configure once per process; a later call (another app in the same process) only
+    adjusts the level, leaving handlers that others installed (pytest's capture) alone."""
+    global _configured  # noqa: PLW0603 - process-wide logging is process-wide state
+    logging.getLogger().setLevel(level)
+    if _configured:
+        return
+    _configured = True
+    logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s")
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,

@@ -41,20 +41,26 @@ def run_all(settings: config.Settings) -> int:
     restarts = 0
     while not stopping:
         time.sleep(0.2)
+        if stopping:  # Ctrl-C reaches the children too; their exit is expected now
+            break
         code = children["web"].poll()
         if code is not None:
             log.error("web_exited", code=code)
-            exit_code, stopping = code or 1, True
+            exit_code = code or 1
             break
         code = children["bridge"].poll()
         if code is not None:
             if code == SCHEMA_EXIT:
-                exit_code, stopping = code, True
+                exit_code = code
                 break
             restarts += 1
-            log.warning("bridge_exited", code=code, restarting_in_s=min(30, 2**restarts))
-            time.sleep(min(30, 2**restarts))
-            children["bridge"] = _spawn("bridge")
+            delay = min(30, 2**restarts)
+            log.warning("bridge_exited", code=code, restarting_in_s=delay)
+            deadline = time.monotonic() + delay
+            while not stopping and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if not stopping:
+                children["bridge"] = _spawn("bridge")
     for child in children.values():
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)

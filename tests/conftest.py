@@ -103,3 +103,37 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_url)
     yield client
     client.close()
+
+
+ADMIN_TOKEN = "test-admin-token-0123456789"
+
+
+@pytest.fixture
+def make_app(database_url: str, redis_url: str) -> Iterator:
+    """Build the Flask app against this test's database and Redis; closed at teardown."""
+    from web import create_app
+
+    apps = []
+
+    def _make(**overrides):
+        settings = {
+            "database_url": database_url,
+            "redis_url": redis_url,
+            "rate_limit": "off",
+            "env": "production",
+            "admin_token": ADMIN_TOKEN,
+            **overrides,
+        }
+        app = create_app(settings)
+        app.testing = True
+        apps.append(app)
+        return app
+
+    yield _make
+    for app in apps:
+        app.extensions["leaderboard"].close()
+
+
+@pytest.fixture
+def client(make_app):
+    return make_app().test_client()

@@ -1,0 +1,157 @@
+"""The dashboard in headless Chromium, served by `leaderboard web` (gunicorn) with a bridge
+running: it shows the live top 10, search and submit work, the countdown ticks."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.conftest import free_port
+from tests.integration.bridge_helpers import BridgeThread, converged, settings_for, wait_until
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+# as root there is no sandbox; the rest keeps Chromium off this machine's closed network
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def server(database_url, redis_url):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "PORT": str(port),
+        "LEADERBOARD_ENV": "development",
+        "RATE_LIMIT": "off",
+        "WEB_WORKERS": "1",
+        "WEB_THREADS": "8",
+        "LEADERBOARD_REFRESH_INTERVAL_MS": "2000",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "leaderboard", "web"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def up():
+        try:
+            with urllib.request.urlopen(f"{base}/api/openapi.json", timeout=1) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    try:
+        wait_until(up, timeout=30, message="gunicorn serving")
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+@pytest.fixture
+def page():
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+def test_dashboard_live_top10_search_submit_and_countdown(
+    server, page, conn, database_url, redis_url, redis_client
+):
+    conn.execute("select * from lb.seed(200, 1000, 0.9)")
+    challenger = conn.execute(
+        "select user_id from lb.leaderboard order by total_score limit 1"
+    ).fetchone()[0]
+    with BridgeThread(settings_for(database_url, redis_url, refresh_interval_ms=2000)):
+        wait_until(
+            lambda: converged(conn, redis_client) and redis_client.get("lb:v1:top10"),
+            message="index and cache",
+        )
+        page.goto(server)
+
+        # the top 10, with medals, from the live stream
+        rows = page.locator("#top-body tr")
+        expect(rows).to_have_count(10)
+        expect(rows.nth(0).locator("td.rank .medal.gold")).to_have_text("1")
+        expect(rows.nth(2).locator("td.rank .medal.bronze")).to_have_text("3")
+        expect(rows.nth(3).locator("td.rank .medal")).to_have_count(0)
+        expect(page.locator("#live")).to_have_text("live")
+        leader = conn.execute("select username from lb.top_players(1)").fetchone()[0]
+        expect(rows.nth(0)).to_contain_text(leader)
+        expect(page.locator("#health-db")).to_have_class("dot ok")
+        expect(page.locator("#health-bridge")).to_have_class("dot ok")
+
+        # the countdown to the next refresh ticks
+        countdown = page.locator("#countdown")
+        expect(countdown).to_have_text(re.compile(r"^(\d+s|now)$"))
+        first = countdown.inner_text()
+        expect(countdown).not_to_have_text(first, timeout=5000)
+
+        # search: rank, total and the players around them, as the SQL API says
+        rank, total = conn.execute(
+            "select rank, total_score from lb.player_rank(%s)", (challenger,)
+        ).fetchone()
+        page.fill("#search-id", str(challenger))
+        page.click("#search-form button")
+        expect(page.locator("#player-total")).to_have_text(f"{total:,}")
+        expect(page.locator("#player-rank")).to_contain_text(str(rank))
+        expect(page.locator("#around-body tr.me")).to_have_count(1)
+
+        # submit a winning score (and score 0 is accepted, unlike the original)
+        page.fill("#submit-user", str(challenger))
+        page.fill("#submit-score", "0")
+        page.click("#submit-form button")
+        expect(page.locator("#submit-result")).to_contain_text(f"total {total:,}")
+        for _ in range(60):
+            page.fill("#submit-score", "1000000")
+            page.click("#submit-form button")
+            expect(page.locator("#submit-result")).to_contain_text("Recorded 1,000,000")
+            if conn.execute("select rank from lb.player_rank(%s)", (challenger,)).fetchone() == (
+                1,
+            ):
+                break
+        new_total = conn.execute(
+            "select total_score from lb.player_rank(%s)", (challenger,)
+        ).fetchone()[0]
+        expect(page.locator("#player-total")).to_have_text(f"{new_total:,}")
+        expect(page.locator("#player-rank .medal.gold")).to_have_text("1", timeout=10_000)
+        # ...and the live top 10 shows the new leader after the next refresh
+        username = conn.execute(
+            "select username from lb.users where id = %s", (challenger,)
+        ).fetchone()[0]
+        expect(rows.nth(0)).to_contain_text(username, timeout=15_000)
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+        assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000
+
+
+def test_dashboard_search_shows_a_clear_error_for_an_unknown_player(server, page):
+    page.goto(server)
+    page.fill("#search-id", "987654")
+    page.click("#search-form button")
+    expect(page.locator("#search-error")).to_have_text("player 987654 does not exist")
+    expect(page.locator("#player")).to_be_hidden()

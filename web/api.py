@@ -1,0 +1,114 @@
+"""/api/leaderboard: the original's contract (paths, envelope, status codes), its bugs fixed."""
+
+from __future__ import annotations
+
+import hmac
+import time
+
+from flask import Blueprint, current_app, jsonify, request
+
+from leaderboard import sqlapi
+from web.errors import ApiError
+from web.reads import Reads
+from web.services import Services
+from web.validation import SeedRequest, SubmitRequest, parse_body, path_id, query_int
+
+bp = Blueprint("api", __name__, url_prefix="/api/leaderboard")
+
+MAX_OFFSET = 100_000_000
+
+
+def services() -> Services:
+    return current_app.extensions["leaderboard"]
+
+
+def reads() -> Reads:
+    return Reads(services())
+
+
+@bp.post("/submit")
+def submit():
+    body = parse_body(request, SubmitRequest)
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (1 <= len(key) <= 255 and key.isprintable()):
+        raise ApiError(
+            400,
+            "VALIDATION_ERROR",
+            "Idempotency-Key must be 1 to 255 printable characters",
+            field="Idempotency-Key",
+        )
+    with services().db() as conn:
+        row = sqlapi.submit_score(conn, body.user_id, body.score, body.game_mode, key)
+    return jsonify({"success": True, "data": row}), 201
+
+
+@bp.get("/top")
+def top():
+    limit = query_int(request, "limit", 10, 1, 100)
+    offset = query_int(request, "offset", 0, 0, MAX_OFFSET)
+    result = reads().top(limit, offset)
+    body = result.envelope()
+    body["cached"] = result.cached  # true only when served from the 10 s cache
+    return jsonify(body)
+
+
+@bp.get("/rank/<user_id>")
+def rank(user_id: str):
+    return jsonify(reads().rank(path_id(user_id)).envelope())
+
+
+@bp.get("/around/<user_id>")
+def around(user_id: str):
+    radius = query_int(request, "radius", 5, 0, 50)
+    return jsonify(reads().around(path_id(user_id), radius).envelope())
+
+
+@bp.get("/sessions/<user_id>")
+def sessions(user_id: str):
+    limit = query_int(request, "limit", 20, 1, 100)
+    return jsonify(reads().sessions(path_id(user_id), limit).envelope())
+
+
+@bp.post("/seed")
+def seed():
+    settings = services().settings
+    body = parse_body(request, SeedRequest)
+    _authorize_admin(settings.admin_token, settings.development, body.clear_existing)
+    started = time.monotonic()
+    with services().db() as conn:
+        if body.clear_existing:
+            sqlapi.clear_all(conn)
+        result = sqlapi.seed(conn, body.user_count, body.user_count * body.sessions_per_user)
+    return jsonify(
+        {
+            "success": True,
+            "data": {
+                **result,
+                "cleared": body.clear_existing,
+                "elapsed_seconds": round(time.monotonic() - started, 3),
+            },
+        }
+    )
+
+
+def _authorize_admin(token: str | None, development: bool, destructive: bool) -> None:
+    """Seeding needs the admin token, except in development mode; wiping always needs it.
+    Compared in constant time; never logged."""
+    if development and not destructive:
+        return
+    if token is None:
+        raise ApiError(
+            403,
+            "FORBIDDEN",
+            "admin actions are disabled: set LEADERBOARD_ADMIN_TOKEN"
+            + ("" if not destructive else " (clear_existing always needs it)"),
+        )
+    supplied = request.headers.get("Authorization", "")
+    scheme, _, credential = supplied.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(credential.encode(), token.encode()):
+        raise ApiError(
+            401,
+            "UNAUTHORIZED",
+            "a valid 'Authorization: Bearer <admin token>' is required",
+            headers={"WWW-Authenticate": 'Bearer realm="leaderboard"'},
+        )

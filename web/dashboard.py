@@ -1,0 +1,15 @@
+"""The dashboard at /: one Jinja page, one script, one stylesheet; no front-end build."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+def index():
+    settings = current_app.config["SETTINGS"]
+    return render_template(
+        "index.html", development=settings.development, refresh_ms=settings.refresh_interval_ms
+    )

@@ -1,0 +1,88 @@
+"""The one place HTTP errors are shaped: every failure is the JSON envelope
+{"success": false, "error": {"code", "message"[, "field"]}}, never an HTML page or a trace."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from leaderboard import logs
+from leaderboard.errors import LeaderboardError
+
+log = logs.get("web")
+
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "ROUTE_NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "RATE_LIMITED",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+MESSAGES = {
+    404: "no such endpoint",
+    405: "method not allowed for this endpoint",
+    413: "request body exceeds the 1 kB limit",
+    429: "too many requests: the limit is {limit}",
+}
+
+
+class ApiError(LeaderboardError):
+    """A client mistake detected by the HTTP layer (bad JSON, bad header, bad auth)."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message, field=field)
+        self.http_status = status
+        self.code = code
+        self.headers = headers or {}
+
+
+def envelope(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+):
+    error = {"code": code, "message": message}
+    if field:
+        error["field"] = field
+    response = jsonify({"success": False, "error": error})
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(LeaderboardError)
+    def domain_error(exc: LeaderboardError):
+        if exc.http_status >= 500:
+            log.warning("request_failed", code=exc.code, error=exc.message)
+        return envelope(
+            exc.http_status, exc.code, exc.message, exc.field, getattr(exc, "headers", None)
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        message = MESSAGES.get(status, exc.description or "request failed")
+        if status == 429:
+            message = message.format(limit=getattr(exc, "description", "exceeded"))
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        return envelope(status, HTTP_CODES.get(status, "HTTP_ERROR"), message, headers=headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled_error", error=type(exc).__name__)
+        return envelope(500, "INTERNAL_ERROR", "internal error; it has been logged")

@@ -1,0 +1,136 @@
+"""/health (which degraded mode is on) and /metrics (Prometheus text format).
+
+Request metrics come from prometheus-client; under gunicorn each worker writes them to
+PROMETHEUS_MULTIPROC_DIR and a scrape sums them. Bridge lag and cache age are read from Redis
+at scrape time, from the heartbeats the bridges publish.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.registry import Collector
+
+from web.services import Services
+
+bp = Blueprint("monitoring", __name__)
+
+REQUESTS = Counter(
+    "leaderboard_http_requests_total",
+    "HTTP requests by endpoint and status",
+    ["method", "endpoint", "status"],
+)
+LATENCY = Histogram(
+    "leaderboard_http_request_duration_seconds",
+    "HTTP request latency by endpoint",
+    ["method", "endpoint"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+
+
+def services() -> Services:
+    return current_app.extensions["leaderboard"]
+
+
+@bp.get("/health")
+def health():
+    report = services().health.check()
+    bridge = {k: v for k, v in report.bridge.items() if k != "heartbeats"}
+    down = [
+        name
+        for name, ok in (("db", report.db), ("redis", report.redis), ("bridge", report.bridge_ok))
+        if not ok
+    ]
+    body = {
+        "status": "healthy" if not down else "degraded",
+        "mode": report.mode,
+        "checks": {"db": report.db, "redis": report.redis, "bridge": bridge},
+    }
+    if down:
+        body["down"] = down
+    return jsonify(body), 200 if not down else 503
+
+
+@bp.get("/metrics")
+def metrics():
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = CollectorRegistry()
+        for collector in (REQUESTS, LATENCY):
+            registry.register(collector)
+    registry.register(BridgeCollector(services()))
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+class BridgeCollector(Collector):
+    """Bridge lag, liveness and top-10 cache age, from Redis, at scrape time."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+
+    def collect(self):
+        up = GaugeMetricFamily("leaderboard_bridges_up", "bridges with a fresh heartbeat")
+        redis_up = GaugeMetricFamily("leaderboard_redis_up", "1 if Redis answered the scrape")
+        lag = HistogramMetricFamily(
+            "leaderboard_bridge_lag_seconds", "commit-to-Redis propagation lag", labels=["bridge"]
+        )
+        p99 = GaugeMetricFamily(
+            "leaderboard_bridge_lag_p99_seconds",
+            "p99 propagation lag over the last 60 s",
+            labels=["bridge"],
+        )
+        age = GaugeMetricFamily(
+            "leaderboard_top10_cache_age_seconds", "seconds since the cached top 10 was built"
+        )
+        try:
+            bridge = self.svc.health._bridge()
+            cache = self.svc.index.cached_top10()
+            redis_up.add_metric([], 1)
+        except Exception:  # a scrape must not fail because Redis did
+            redis_up.add_metric([], 0)
+            yield redis_up
+            return
+        beats = bridge.get("heartbeats", [])
+        up.add_metric([], len(beats))
+        for beat in beats:
+            name = beat["bridge_id"]
+            bounds = [float(b) for b in beat["lag_hist_buckets"].split(",")]
+            counts = [int(c) for c in beat["lag_hist_counts"].split(",")]
+            cumulative, buckets = 0, []
+            for bound, count in zip([*bounds, float("inf")], counts, strict=True):
+                cumulative += count
+                buckets.append(("+Inf" if bound == float("inf") else str(bound), cumulative))
+            lag.add_metric([name], buckets, sum_value=float(beat["lag_hist_sum"]))
+            if beat.get("lag_p99_ms"):
+                p99.add_metric([name], float(beat["lag_p99_ms"]) / 1000)
+        if cache is not None:
+            age.add_metric([], max(0.0, time.time() - cache["built_at_ms"] / 1000))
+        yield from (up, redis_up, lag, p99, age)
+
+
+def instrument(app: Flask) -> None:
+    @app.before_request
+    def _start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _record(response):
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        if endpoint != "/api/leaderboard/stream":
+            elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+            LATENCY.labels(request.method, endpoint).observe(elapsed)
+        REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+        return response

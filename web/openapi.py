@@ -1,0 +1,324 @@
+"""GET /api/openapi.json: the OpenAPI 3.1 document of the HTTP API.
+
+Request bodies come from the pydantic models that validate them (web.validation), so the
+document cannot drift from what the server accepts; response shapes are declared here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from flask import Blueprint, jsonify
+from pydantic import BaseModel, ConfigDict
+
+from web.validation import SeedRequest, SubmitRequest
+
+bp = Blueprint("openapi", __name__)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(Strict):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorResponse(Strict):
+    success: Literal[False]
+    error: ErrorBody
+
+
+class Submitted(Strict):
+    session_id: int
+    user_id: int
+    score: int
+    total_score: int
+
+
+class SubmitResponse(Strict):
+    success: Literal[True]
+    data: Submitted
+
+
+class RankedPlayer(Strict):
+    rank: int | None
+    user_id: int
+    username: str | None
+    total_score: int
+
+
+class PlayerRank(Strict):
+    user_id: int
+    username: str | None
+    total_score: int
+    rank: int | None
+
+
+class Session(Strict):
+    session_id: int
+    score: int
+    game_mode: str
+    played_at: str
+
+
+Source = Literal["redis", "postgres"]
+
+
+class TopResponse(Strict):
+    success: Literal[True]
+    data: list[RankedPlayer]
+    source: Source
+    as_of: str
+    cached: bool
+    next_refresh_at: str | None = None
+    possibly_stale: bool | None = None
+
+
+class RankResponse(Strict):
+    success: Literal[True]
+    data: PlayerRank
+    source: Source
+    as_of: str
+    possibly_stale: bool | None = None
+
+
+class AroundResponse(Strict):
+    success: Literal[True]
+    data: list[RankedPlayer]
+    source: Source
+    as_of: str
+    user_id: int
+    possibly_stale: bool | None = None
+
+
+class SessionsResponse(Strict):
+    success: Literal[True]
+    data: list[Session]
+    source: Source
+    as_of: str
+    user_id: int
+
+
+class Seeded(Strict):
+    users_created: int
+    sessions_created: int
+    players_ranked: int
+    cleared: bool
+    elapsed_seconds: float
+
+
+class SeedResponse(Strict):
+    success: Literal[True]
+    data: Seeded
+
+
+class HealthResponse(BaseModel):
+    status: Literal["healthy", "degraded"]
+    mode: str
+    checks: dict[str, Any]
+    down: list[str] | None = None
+
+
+MODELS: list[type[BaseModel]] = [
+    SubmitRequest,
+    SeedRequest,
+    ErrorResponse,
+    ErrorBody,
+    SubmitResponse,
+    Submitted,
+    TopResponse,
+    RankedPlayer,
+    RankResponse,
+    PlayerRank,
+    AroundResponse,
+    SessionsResponse,
+    Session,
+    SeedResponse,
+    Seeded,
+    HealthResponse,
+]
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _json(model: type[BaseModel], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    text = {
+        400: "invalid input (the message names the field)",
+        401: "missing or wrong token",
+        403: "admin actions disabled",
+        404: "unknown player",
+        413: "body over 1 kB",
+        422: "idempotency key reused with another body, or total would pass 2^53-1",
+        429: "rate limited",
+        503: "a backing service is unavailable",
+    }
+    return {str(s): _json(ErrorResponse, text[s]) for s in statuses}
+
+
+USER_ID = {
+    "name": "user_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+}
+
+
+def _query(name: str, low: int, high: int, default: int) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": low, "maximum": high, "default": default},
+    }
+
+
+def document() -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    for model in MODELS:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "SQL-first gaming leaderboard",
+            "version": "1.0.0",
+            "description": "Compatible with the original Node.js API; see README.",
+        },
+        "paths": {
+            "/api/leaderboard/submit": {
+                "post": {
+                    "summary": "Submit a game score",
+                    "parameters": [
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": False,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref(SubmitRequest)}},
+                    },
+                    "responses": {
+                        "201": _json(SubmitResponse, "recorded"),
+                        **_errors(400, 404, 413, 422, 429, 503),
+                    },
+                }
+            },
+            "/api/leaderboard/top": {
+                "get": {
+                    "summary": "Top players (the cached top 10 by default)",
+                    "parameters": [
+                        _query("limit", 1, 100, 10),
+                        _query("offset", 0, 100_000_000, 0),
+                    ],
+                    "responses": {
+                        "200": _json(TopResponse, "a page of the leaderboard"),
+                        **_errors(400, 429, 503),
+                    },
+                }
+            },
+            "/api/leaderboard/rank/{user_id}": {
+                "get": {
+                    "summary": "A player's rank and total",
+                    "parameters": [USER_ID],
+                    "responses": {
+                        "200": _json(RankResponse, "the player"),
+                        **_errors(400, 404, 429, 503),
+                    },
+                }
+            },
+            "/api/leaderboard/around/{user_id}": {
+                "get": {
+                    "summary": "The players ranked just above and below a player",
+                    "parameters": [USER_ID, _query("radius", 0, 50, 5)],
+                    "responses": {
+                        "200": _json(AroundResponse, "the window, in leaderboard order"),
+                        **_errors(400, 404, 429, 503),
+                    },
+                }
+            },
+            "/api/leaderboard/sessions/{user_id}": {
+                "get": {
+                    "summary": "A player's most recent game sessions",
+                    "parameters": [USER_ID, _query("limit", 1, 100, 20)],
+                    "responses": {
+                        "200": _json(SessionsResponse, "newest first"),
+                        **_errors(400, 404, 429, 503),
+                    },
+                }
+            },
+            "/api/leaderboard/seed": {
+                "post": {
+                    "summary": "Generate players and sessions (admin)",
+                    "security": [{"admin": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref(SeedRequest)}},
+                    },
+                    "responses": {
+                        "200": _json(SeedResponse, "seeded"),
+                        **_errors(400, 401, 403, 413, 429, 503),
+                    },
+                }
+            },
+            "/api/leaderboard/stream": {
+                "get": {
+                    "summary": "Server-Sent Events: top10 and refresh events",
+                    "responses": {
+                        "200": {
+                            "description": "an event stream",
+                            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                        },
+                        **_errors(429, 503),
+                    },
+                }
+            },
+            "/health": {
+                "get": {
+                    "summary": "Health of PostgreSQL, Redis and the bridge",
+                    "responses": {
+                        "200": _json(HealthResponse, "healthy"),
+                        "503": _json(HealthResponse, "degraded: names what is down"),
+                    },
+                }
+            },
+            "/metrics": {
+                "get": {
+                    "summary": "Prometheus metrics",
+                    "responses": {
+                        "200": {
+                            "description": "text format",
+                            "content": {"text/plain": {"schema": {"type": "string"}}},
+                        }
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "admin": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "LEADERBOARD_ADMIN_TOKEN",
+                }
+            },
+        },
+    }
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    return jsonify(document())

@@ -1,0 +1,158 @@
+"""Reads: from the Redis index when it is there, from PostgreSQL's exact functions when not.
+
+Both paths follow one ranking rule (competition rank, ties by user_id), so /top, /rank and
+/around agree with each other and with lb.player_rank. Every result says where it came from
+("source") and, when served from Redis while nothing feeds the index (PostgreSQL or the
+bridge down), that it may be stale.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from leaderboard import sqlapi
+from leaderboard.clock import iso
+from leaderboard.errors import Unavailable
+from leaderboard.rankindex import IndexUnavailable, Ranked
+from web.services import Services
+
+
+@dataclass
+class ReadResult:
+    data: Any
+    source: str
+    as_of: str = field(default_factory=iso)
+    cached: bool = False
+    possibly_stale: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def envelope(self) -> dict[str, Any]:
+        body = {
+            "success": True,
+            "data": self.data,
+            "source": self.source,
+            "as_of": self.as_of,
+            **self.extra,
+        }
+        if self.possibly_stale:
+            body["possibly_stale"] = True
+        return body
+
+
+class Reads:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    # -- top ------------------------------------------------------------------------------
+
+    def top(self, limit: int = 10, offset: int = 0) -> ReadResult:
+        index = self.services.index
+        try:
+            if offset == 0 and limit <= 10:
+                cache = index.cached_top10()
+                if cache is not None:
+                    return ReadResult(
+                        cache["data"][:limit],
+                        "redis",
+                        as_of=cache["built_at"],
+                        cached=True,
+                        possibly_stale=self._stale(),
+                        extra={"next_refresh_at": cache.get("next_refresh_at")},
+                    )
+            return self._labelled(index.page(limit, offset))
+        except (IndexUnavailable, redis.RedisError):
+            with self.services.db() as conn:
+                rows = sqlapi.top_players(conn, limit, offset)
+            return ReadResult(rows, "postgres")
+
+    # -- one player -----------------------------------------------------------------------
+
+    def rank(self, user_id: int) -> ReadResult:
+        try:
+            found = self.services.index.rank(user_id)
+        except (IndexUnavailable, redis.RedisError):
+            found = None
+            from_redis = False
+        else:
+            from_redis = found is not None
+        if from_redis:
+            total, rank = found
+            names, complete = self.services.names.lookup([user_id])
+            row = {
+                "user_id": user_id,
+                "username": names.get(user_id),
+                "total_score": total,
+                "rank": rank,
+            }
+            return ReadResult(row, "redis", possibly_stale=self._stale() or not complete)
+        # not in the index: unknown, no sessions yet, or the index is not there
+        with self.services.db() as conn:
+            row = sqlapi.player_rank(conn, user_id)
+        self.services.names.remember(row["user_id"], row["username"])
+        return ReadResult(row, "postgres")
+
+    def around(self, user_id: int, radius: int) -> ReadResult:
+        try:
+            window = self.services.index.around(user_id, radius)
+        except (IndexUnavailable, redis.RedisError):
+            window = None
+        if window is not None:
+            result = self._labelled(window)
+            result.extra["user_id"] = user_id
+            return result
+        with self.services.db() as conn:
+            rows = sqlapi.players_around(conn, user_id, radius)
+        return ReadResult(rows, "postgres", extra={"user_id": user_id})
+
+    def sessions(self, user_id: int, limit: int) -> ReadResult:
+        with self.services.db() as conn:
+            rows = sqlapi.player_sessions(conn, user_id, limit)
+        for row in rows:
+            row["played_at"] = iso(row["played_at"].timestamp())
+        return ReadResult(rows, "postgres", extra={"user_id": user_id})
+
+    # -- the live stream's snapshot ---------------------------------------------------------
+
+    def top10_snapshot(self) -> dict[str, Any]:
+        """What a new SSE client sees first: the cached top 10, or a live one."""
+        try:
+            cache = self.services.index.cached_top10()
+        except redis.RedisError:
+            cache = None
+        if cache is not None:
+            return {"type": "top10", **cache}
+        try:
+            result = self.top(10, 0)
+        except Unavailable:
+            result = ReadResult([], "none")
+        interval_s = self.services.settings.refresh_interval_ms / 1000
+        return {
+            "type": "top10",
+            "data": result.data,
+            "built_at": result.as_of,
+            "next_refresh_at": iso(time.time() + interval_s),
+            "interval_ms": self.services.settings.refresh_interval_ms,
+            "source": result.source,
+        }
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _labelled(self, ranked: list[Ranked]) -> ReadResult:
+        names, complete = self.services.names.lookup([r.user_id for r in ranked])
+        rows = [
+            {
+                "rank": r.rank,
+                "user_id": r.user_id,
+                "username": names.get(r.user_id),
+                "total_score": r.total_score,
+            }
+            for r in ranked
+        ]
+        return ReadResult(rows, "redis", possibly_stale=self._stale() or not complete)
+
+    def _stale(self) -> bool:
+        return self.services.health.current().possibly_stale

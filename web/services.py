@@ -1,0 +1,212 @@
+"""What the app holds for its lifetime, created in create_app: one psycopg pool per process
+(checked on checkout, so a PostgreSQL restart costs a reconnect, not failed requests), one
+Redis client, the rank index, a username cache, and a short-lived view of the health of
+PostgreSQL, Redis and the bridge."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+import redis
+from cachetools import LRUCache
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from leaderboard import sqlapi
+from leaderboard.clock import iso
+from leaderboard.config import Settings
+from leaderboard.errors import LeaderboardError, Unavailable
+from leaderboard.rankindex import RankIndex
+
+POOL_TIMEOUT_S = 1.0
+HEALTH_TTL_S = 1.0
+BRIDGE_FRESH_S = 5.0
+
+
+class Services:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pool = ConnectionPool(
+            settings.database_url,
+            min_size=1,
+            max_size=max(2, settings.web_threads),
+            kwargs={
+                "autocommit": True,
+                "application_name": "leaderboard-web",
+                "connect_timeout": 3,
+            },
+            check=ConnectionPool.check_connection,
+            timeout=POOL_TIMEOUT_S,
+            open=False,
+            name="leaderboard-web",
+        )
+        # wait=False: the app starts (and answers from Redis) while PostgreSQL is down
+        self.pool.open(wait=False)
+        self.redis = redis.Redis.from_url(
+            settings.redis_url,
+            socket_timeout=1.0,
+            socket_connect_timeout=0.5,
+            health_check_interval=30,
+        )
+        self.index = RankIndex(self.redis, settings.redis_prefix)
+        self.names = NameCache(self)
+        self.health = HealthMonitor(self)
+
+    @contextmanager
+    def db(self) -> Iterator[psycopg.Connection]:
+        """A pooled connection; an unreachable database becomes Unavailable (503)."""
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except PoolTimeout as exc:
+            self.health.mark_db_down()
+            raise Unavailable("the database is unavailable; retry shortly") from exc
+        except psycopg.OperationalError as exc:
+            self.health.mark_db_down()
+            raise Unavailable("the database is unavailable; retry shortly") from exc
+
+    def close(self) -> None:
+        self.pool.close()
+        self.redis.close()
+
+
+class NameCache:
+    """Usernames never change, so a cached one is always right. Lets Redis-served reads label
+    players without a query most of the time, and with PostgreSQL down, still label the ones
+    seen before."""
+
+    def __init__(self, services: Services, size: int = 100_000) -> None:
+        self.services = services
+        self._cache: LRUCache[int, str] = LRUCache(maxsize=size)
+        self._lock = threading.Lock()
+
+    def lookup(self, user_ids: list[int]) -> tuple[dict[int, str], bool]:
+        """(names found, complete?) - incomplete only when PostgreSQL could not be asked."""
+        with self._lock:
+            found = {u: self._cache[u] for u in user_ids if u in self._cache}
+        missing = [u for u in user_ids if u not in found]
+        if not missing:
+            return found, True
+        try:
+            with self.services.db() as conn:
+                fetched = sqlapi.player_names(conn, missing)
+        except (LeaderboardError, psycopg.Error):
+            return found, False
+        with self._lock:
+            self._cache.update(fetched)
+        return {**found, **fetched}, True
+
+    def remember(self, user_id: int, username: str) -> None:
+        with self._lock:
+            self._cache[user_id] = username
+
+
+@dataclass
+class HealthReport:
+    db: bool
+    redis: bool
+    bridge: dict[str, Any] = field(default_factory=dict)
+    checked_at: float = field(default_factory=time.time)
+
+    @property
+    def bridge_ok(self) -> bool:
+        return bool(self.bridge.get("ok"))
+
+    @property
+    def mode(self) -> str:
+        """Which degraded mode is on (README "Degraded modes")."""
+        down = [
+            name
+            for name, ok in (
+                ("postgres", self.db),
+                ("redis", self.redis),
+                ("bridge", self.bridge_ok),
+            )
+            if not ok
+        ]
+        return "normal" if not down else "_".join(down) + "_down"
+
+    @property
+    def possibly_stale(self) -> bool:
+        """Redis-served reads may lag PostgreSQL: nothing is feeding the index right now."""
+        return not (self.db and self.bridge_ok)
+
+
+class HealthMonitor:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._lock = threading.Lock()
+        self._report: HealthReport | None = None
+
+    def current(self) -> HealthReport:
+        """A report at most HEALTH_TTL_S old, for flags on read responses."""
+        report = self._report
+        if report is None or time.time() - report.checked_at > HEALTH_TTL_S:
+            report = self.check()
+        return report
+
+    def mark_db_down(self) -> None:
+        report = self._report
+        if report is not None:
+            report.db = False
+
+    def check(self) -> HealthReport:
+        report = HealthReport(db=self._db_ok(), redis=False)
+        try:
+            self.services.redis.ping()
+            report.redis = True
+            report.bridge = self._bridge()
+        except redis.RedisError:
+            report.bridge = {"ok": False, "reason": "redis unavailable: bridge state unknown"}
+        with self._lock:
+            self._report = report
+        return report
+
+    def _db_ok(self) -> bool:
+        try:
+            with self.services.pool.connection(timeout=POOL_TIMEOUT_S) as conn:
+                conn.execute("select 1")
+            return True
+        except (PoolTimeout, psycopg.Error):
+            return False
+
+    def _bridge(self) -> dict[str, Any]:
+        index = self.services.index
+        client = self.services.redis
+        now = time.time()
+        beats = []
+        for key in client.scan_iter(match=f"{index.bridge_key_prefix}*", count=100):
+            fields = {k.decode(): v.decode() for k, v in client.hgetall(key).items()}
+            if fields and now - float(fields.get("heartbeat_at", 0)) <= BRIDGE_FRESH_S:
+                beats.append(fields)
+        if not beats:
+            return {"ok": False, "bridges": 0, "reason": "no bridge heartbeat in the last 5 s"}
+        working = [b for b in beats if b.get("postgres_ok") == "1" and b.get("redis_ok") == "1"]
+        best = max(working or beats, key=lambda b: float(b.get("last_sync_at", 0)))
+        return {
+            "ok": bool(working),
+            "bridges": len(beats),
+            "mode": best.get("mode"),
+            "lag_p50_ms": _float(best.get("lag_p50_ms")),
+            "lag_p99_ms": _float(best.get("lag_p99_ms")),
+            "lag_max_ms": _float(best.get("lag_max_ms")),
+            "last_sync_at": _iso(best.get("last_sync_at")),
+            "last_catch_up_at": _iso(best.get("last_catch_up_at")),
+            "last_catch_up_changes": int(best.get("last_catch_up_changes", 0)),
+            "changes_total": int(best.get("changes_total", 0)),
+            "rebuilds_total": int(best.get("rebuilds_total", 0)),
+            "heartbeats": beats,
+        }
+
+
+def _float(raw: str | None) -> float | None:
+    return float(raw) if raw else None
+
+
+def _iso(raw: str | None) -> str | None:
+    return iso(float(raw)) if raw and float(raw) > 0 else None

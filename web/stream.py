@@ -1,0 +1,124 @@
+"""GET /api/leaderboard/stream: Server-Sent Events with the live top 10.
+
+A client gets the current top 10 at once, then a `top10` event whenever a bridge rebuilds
+the cache with different content, and a `refresh` event when it rebuilt the same content (so
+the dashboard's countdown stays on the real schedule). One Redis subscription per process is
+fanned out to that process's clients.
+
+Each stream holds a gunicorn thread, so a worker serves at most MAX_STREAMS_PER_WORKER of them
+(the rest of its threads stay free for the API), and a stream ends after STREAM_SECONDS; the
+browser's EventSource reconnects by itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import threading
+import time
+from collections.abc import Iterator
+
+import redis
+from flask import Blueprint, Response, current_app, stream_with_context
+
+from leaderboard import logs
+from web.errors import ApiError
+from web.reads import Reads
+from web.services import Services
+
+log = logs.get("web.stream")
+bp = Blueprint("stream", __name__, url_prefix="/api/leaderboard")
+
+KEEPALIVE_S = 15.0
+STREAM_SECONDS = 300.0
+
+
+class EventHub:
+    def __init__(self, client: redis.Redis, channel: str, max_clients: int) -> None:
+        self.client = client
+        self.channel = channel
+        self.max_clients = max_clients
+        self._clients: set[queue.Queue] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def subscribe(self) -> queue.Queue:
+        with self._lock:
+            if len(self._clients) >= self.max_clients:
+                raise ApiError(
+                    503,
+                    "TOO_MANY_STREAMS",
+                    "this server has no free live-stream slot; poll /api/leaderboard/top instead",
+                    headers={"Retry-After": "30"},
+                )
+            q: queue.Queue = queue.Queue(maxsize=32)
+            self._clients.add(q)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._listen, name="sse-hub", daemon=True)
+                self._thread.start()
+            return q
+
+    def unsubscribe(self, q: queue.Queue) -> None:
+        with self._lock:
+            self._clients.discard(q)
+
+    def _listen(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(self.channel)
+                delay = 0.5
+                for message in pubsub.listen():
+                    if message.get("type") != "message":
+                        continue
+                    with self._lock:
+                        clients = list(self._clients)
+                    for q in clients:
+                        # a stalled client misses an update; the next one replaces it
+                        with contextlib.suppress(queue.Full):
+                            q.put_nowait(message["data"])
+            except redis.RedisError as exc:
+                log.warning("events_unavailable", error=str(exc))
+                time.sleep(delay)
+                delay = min(10.0, delay * 2)
+
+
+def _event(name: str, data: str) -> str:
+    return f"event: {name}\ndata: {data}\n\n"
+
+
+@bp.get("/stream")
+def stream():
+    svc: Services = current_app.extensions["leaderboard"]
+    hub: EventHub = current_app.extensions["leaderboard.events"]
+    q = hub.subscribe()
+    try:
+        first = Reads(svc).top10_snapshot()
+    except BaseException:
+        hub.unsubscribe(q)
+        raise
+
+    def generate() -> Iterator[str]:
+        try:
+            yield "retry: 3000\n\n"
+            yield _event("top10", json.dumps(first))
+            deadline = time.monotonic() + STREAM_SECONDS
+            while time.monotonic() < deadline:
+                try:
+                    raw = q.get(timeout=KEEPALIVE_S)
+                except queue.Empty:
+                    yield ": keepalive\n\n"
+                    continue
+                text = raw.decode() if isinstance(raw, bytes) else raw
+                kind = json.loads(text).get("type", "top10")
+                yield _event("top10" if kind == "top10" else "refresh", text)
+        finally:
+            hub.unsubscribe(q)
+
+    return Response(
+        stream_with_context(generate()),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
