@@ -119,6 +119,7 @@ class Bridge:
             self.scheduler.shutdown(wait=True)
             self._release_on_shutdown()
             self.names.close()
+            self.redis.close()
             log.info("stopped", bridge_id=self.status.bridge_id)
 
     def stop(self) -> None:

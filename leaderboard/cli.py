@@ -97,6 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the HTTP API and dashboard with gunicorn on $PORT",
         description="Serve the Flask app with gunicorn (gthread workers).",
     )
+    login = sub.add_parser(
+        "create-login",
+        help="create a login role in lb_game_server, lb_web or lb_bridge",
+        description="Create (or update) a PostgreSQL login role that is a member of one of the "
+        "lb groups, with the group's statement_timeout and lock_timeout. Run it as an "
+        "administrator (DATABASE_URL with CREATEROLE).",
+    )
+    login.add_argument("name", help="the login role's name")
+    login.add_argument("--role", required=True, choices=["game_server", "web", "bridge"])
+    login.add_argument(
+        "--password-env",
+        metavar="VAR",
+        help="read the password from this environment variable (never argv)",
+    )
+
     sub.add_parser(
         "run",
         help="run bridge and web together in the foreground",
@@ -154,6 +169,22 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
         return service.run(settings)
     if args.command == "web":
         return _exec_web(settings)
+    if args.command == "create-login":
+        from leaderboard import logins
+
+        password = None
+        if args.password_env:
+            password = os.environ.get(args.password_env)
+            if not password:
+                raise InvalidArgument(f"environment variable {args.password_env} is empty or unset")
+        try:
+            conn = psycopg.connect(settings.database_url, autocommit=True)
+        except psycopg.OperationalError as exc:
+            raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+        with conn:
+            copied = logins.create_login(conn, args.name, args.role, password)
+        print(f"login {args.name} is in lb_{args.role}; settings: {', '.join(copied) or 'none'}")
+        return EXIT_OK
     if args.command == "run":
         from leaderboard import supervisor
 

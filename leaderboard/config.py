@@ -27,6 +27,14 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
+def _tokens(raw: str) -> tuple[str, ...]:
+    tokens = tuple(t.strip() for t in raw.split(",") if t.strip())
+    for token in tokens:
+        if len(token) < 16:
+            raise ConfigError("LEADERBOARD_ADMIN_TOKEN: each token must be at least 16 characters")
+    return tokens
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = ""
@@ -36,7 +44,8 @@ class Settings:
     refresh_interval_ms: int = 10_000
     log_level: str = "INFO"
     env: str = "production"
-    admin_token: str | None = None
+    # several, comma-separated, while rotating: the new one and the one being retired
+    admin_tokens: tuple[str, ...] = ()
     rate_limit: str = "100/minute"
     redis_prefix: str = "lb:v1:"
     safety_poll_ms: int = 1_000
@@ -66,7 +75,7 @@ class Settings:
             ),
             log_level=log_level,
             env=mode,
-            admin_token=env.get("LEADERBOARD_ADMIN_TOKEN") or None,
+            admin_tokens=_tokens(env.get("LEADERBOARD_ADMIN_TOKEN", "")),
             rate_limit=env.get("RATE_LIMIT", "").strip() or cls.rate_limit,
             redis_prefix=env.get("LEADERBOARD_REDIS_PREFIX", "") or cls.redis_prefix,
             safety_poll_ms=_int(env, "LEADERBOARD_SAFETY_POLL_MS", cls.safety_poll_ms, 10, 60_000),

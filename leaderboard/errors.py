@@ -7,7 +7,6 @@ branches on these classes, never on message text.
 from __future__ import annotations
 
 import psycopg
-from psycopg import errors as pg
 
 
 class LeaderboardError(Exception):
@@ -67,6 +66,14 @@ class Unavailable(LeaderboardError):
     http_status = 503
 
 
+class OutcomeUnknown(LeaderboardError):
+    """The connection to the database was lost during the write, which may or may not have
+    been recorded: retry with the same Idempotency-Key to get its outcome."""
+
+    code = "OUTCOME_UNKNOWN"
+    http_status = 503
+
+
 class SchemaOutOfDate(LeaderboardError):
     """The database schema is older than this code: run `leaderboard migrate`."""
 
@@ -91,9 +98,17 @@ def field_name(argument: str | None) -> str | None:
     return argument.removeprefix("p_")
 
 
-def translate(exc: psycopg.Error) -> LeaderboardError:
-    """Turn a database error into a domain error; unknown errors become Unavailable or 500s."""
-    if isinstance(exc, psycopg.OperationalError | pg.QueryCanceled | pg.AdminShutdown):
+def translate(exc: psycopg.Error, write: bool = False) -> LeaderboardError:
+    """Turn a database error into a domain error; unknown errors become Unavailable or 500s.
+
+    An ERROR from the server (statement_timeout, lock_timeout, ...) means the statement
+    rolled back: a definitive "not written". A write whose connection was lost, or whose
+    session was ended (FATAL), may have committed before the failure: OutcomeUnknown."""
+    if isinstance(exc, psycopg.OperationalError):
+        if exc.diag.severity_nonlocalized == "ERROR":
+            return Unavailable("the database is busy (a timeout expired); retry shortly")
+        if write:
+            return OutcomeUnknown()
         return Unavailable("the database is unavailable; retry shortly")
     kind = _BY_SQLSTATE.get(exc.sqlstate or "")
     if kind is None:

@@ -73,6 +73,8 @@ def migrate(database_url: str) -> MigrateResult:
             with conn.transaction():
                 # as pg_dump does: bodies may name functions defined in a later file
                 conn.execute("set local check_function_bodies = off")
+                # created as lb_owner, the role that owns every object in lb (0007_roles)
+                conn.execute("set local role lb_owner")
                 for path in files:
                     conn.execute(path.read_text())
         finally:

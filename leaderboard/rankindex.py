@@ -20,6 +20,7 @@ bridges can write and the result is the same as one bridge's.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
@@ -147,8 +148,8 @@ class RankIndex:
         self.bridge_key_prefix = f"{prefix}bridge:"
         self._apply = client.register_script(_APPLY)
         self._install = client.register_script(_INSTALL)
-        self._rank = client.register_script(_RANK)
-        self._page = client.register_script(_PAGE)
+        self._rank = ReadScript(client, _RANK)
+        self._page = ReadScript(client, _PAGE)
         self._release = client.register_script(_RELEASE_LOCK)
 
     # -- bridge side -----------------------------------------------------------------------
@@ -286,6 +287,24 @@ class RankIndex:
     def cached_top10(self) -> dict[str, Any] | None:
         raw = self.redis.get(self.top10_key)
         return json.loads(raw) if raw else None
+
+
+class ReadScript:
+    """A read-only Lua script, run with EVALSHA_RO: plain EVALSHA declares its keys
+    read-write, which an ACL user with read-only access to the index (the web app) may not
+    use. The `no-writes` flag also lets it run on replicas."""
+
+    def __init__(self, client: redis.Redis, body: str) -> None:
+        self.client = client
+        self.body = "#!lua flags=no-writes\n" + body.lstrip()
+        self.sha = hashlib.sha1(self.body.encode()).hexdigest()  # noqa: S324 - Redis's script id
+
+    def __call__(self, keys: list[str], args: list[Any]) -> Any:
+        try:
+            return self.client.evalsha_ro(self.sha, len(keys), *keys, *args)
+        except redis.exceptions.NoScriptError:
+            self.client.script_load(self.body)
+            return self.client.evalsha_ro(self.sha, len(keys), *keys, *args)
 
 
 def _text(value: Any) -> str:

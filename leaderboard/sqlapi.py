@@ -16,21 +16,23 @@ from leaderboard.errors import translate
 
 
 @contextmanager
-def _translated() -> Iterator[None]:
+def _translated(write: bool) -> Iterator[None]:
     try:
         yield
     except psycopg.Error as exc:
-        raise translate(exc) from exc
+        raise translate(exc, write) from exc
 
 
-def _rows(conn: psycopg.Connection, query: str, params: tuple | list) -> list[dict[str, Any]]:
-    with _translated(), conn.cursor(row_factory=dict_row) as cur:
+def _rows(
+    conn: psycopg.Connection, query: str, params: tuple | list, write: bool = False
+) -> list[dict[str, Any]]:
+    with _translated(write), conn.cursor(row_factory=dict_row) as cur:
         cur.execute(query, params)
         return cur.fetchall()
 
 
 def create_player(conn: psycopg.Connection, username: str) -> int:
-    return _rows(conn, "select lb.create_player(%s) as id", (username,))[0]["id"]
+    return _rows(conn, "select lb.create_player(%s) as id", (username,), write=True)[0]["id"]
 
 
 def submit_score(
@@ -44,6 +46,7 @@ def submit_score(
         conn,
         "select * from lb.submit_score(%s, %s, %s, %s)",
         (user_id, score, game_mode, idempotency_key),
+        write=True,
     )[0]
 
 
@@ -85,13 +88,15 @@ def seed(
 
     conn.add_notice_handler(on_notice)
     try:
-        return _rows(conn, "select * from lb.seed(%s, %s, %s)", (users, sessions, random_seed))[0]
+        return _rows(
+            conn, "select * from lb.seed(%s, %s, %s)", (users, sessions, random_seed), write=True
+        )[0]
     finally:
         conn.remove_notice_handler(on_notice)
 
 
 def clear_all(conn: psycopg.Connection) -> None:
-    _rows(conn, "select lb.clear_all() as cleared", ())
+    _rows(conn, "select lb.clear_all() as cleared", (), write=True)
 
 
 def applied_migrations(conn: psycopg.Connection) -> set[str]:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ops import local, packages, postgres, redis_server
+from ops import local, packages, postgres, redis_acl, redis_server
 
 DEV_SEED = ["--users", "10000", "--sessions", "50000"]
 
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", choices=["run", "up", "down", "status", "deps"])
+    parser.add_argument("command", choices=["run", "up", "down", "status", "deps", "redis-acl"])
     command = parser.parse_args(argv).command
     try:
         if command == "run":
@@ -88,11 +88,17 @@ def main(argv: list[str] | None = None) -> int:
             pg_up = pg.initialized() and pg.running()
             print(f"postgres port {pg.port}: {'running' if pg_up else 'stopped'}")
             print(f"redis    port {rd.port}: {'running' if rd.running() else 'stopped'}")
+        elif command == "redis-acl":
+            passwords = redis_acl.passwords_from_env()
+            if passwords is None:
+                raise RuntimeError("set " + ", ".join(redis_acl.PASSWORD_VARS.values()))
+            for line in redis_acl.acl_lines(passwords):
+                print("ACL SETUSER " + line.removeprefix("user "))
         elif command == "deps":
             postgres.bin_dir()
             redis_server.server_binary()
             packages.ensure_program("chromium", "chromium")
-    except (packages.MissingDependency, RuntimeError) as exc:
+    except (packages.MissingDependency, RuntimeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

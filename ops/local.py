@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ops import redis_acl
 from ops.postgres import LocalPostgres, data_root_for
 from ops.redis_server import LocalRedis
 
@@ -20,4 +21,4 @@ def postgres() -> LocalPostgres:
 
 def redis() -> LocalRedis:
     port = int(os.environ.get("LB_REDIS_PORT", "6380"))
-    return LocalRedis(root=VAR / "redis", port=port)
+    return LocalRedis(root=VAR / "redis", port=port, acl_passwords=redis_acl.passwords_from_env())

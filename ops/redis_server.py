@@ -1,8 +1,9 @@
 """A project-local Redis server on loopback.
 
 The Redis index is derived data that the bridge rebuilds from PostgreSQL, so persistence is
-off, and `noeviction` makes a full memory limit fail writes loudly instead of silently dropping
-part of the index.
+off. `volatile-lru` can evict only keys that have a TTL (rate-limit counters, heartbeats,
+half-built indexes); the index, its meta and the top-10 cache never have one, so a full memory
+limit can never evict them: writes to them fail loudly instead.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ops import packages
+from ops import packages, redis_acl
 from ops.postgres import _check_port_free
 
 SERVER_ARGS = [
@@ -44,6 +45,8 @@ class LocalRedis:
     root: Path
     port: int
     extra_args: list[str] = field(default_factory=list)
+    # user -> password (ops.redis_acl); None: no ACL, the default user is open (development)
+    acl_passwords: dict[str, str] | None = None
 
     @property
     def pidfile(self) -> Path:
@@ -53,8 +56,11 @@ class LocalRedis:
     def logfile(self) -> Path:
         return self.root / "redis.log"
 
-    def url(self, db: int = 0) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
+    def url(self, db: int = 0, user: str | None = None) -> str:
+        if self.acl_passwords and user is None:
+            user = "lb-admin"
+        credentials = f"{user}:{self.acl_passwords[user]}@" if user and self.acl_passwords else ""
+        return f"redis://{credentials}127.0.0.1:{self.port}/{db}"
 
     def pid(self) -> int | None:
         try:
@@ -76,6 +82,12 @@ class LocalRedis:
             return False
         self.root.mkdir(parents=True, exist_ok=True)
         _check_port_free(self.port, "Redis")
+        acl: list[str] = []
+        if self.acl_passwords:
+            acl = [
+                "--aclfile",
+                str(redis_acl.write_aclfile(self.root / "users.acl", self.acl_passwords)),
+            ]
         subprocess.run(
             [
                 server_binary(),
@@ -88,6 +100,7 @@ class LocalRedis:
                 "--logfile",
                 str(self.logfile),
                 *SERVER_ARGS,
+                *acl,
                 *self.extra_args,
             ],
             check=True,
@@ -127,6 +140,10 @@ class LocalRedis:
         self.start()
 
 
-def temporary(port: int, extra_args: list[str] | None = None) -> LocalRedis:
+def temporary(
+    port: int, extra_args: list[str] | None = None, acl_passwords: dict[str, str] | None = None
+) -> LocalRedis:
     root = Path(tempfile.mkdtemp(prefix="lb-redis-", dir="/tmp"))
-    return LocalRedis(root=root, port=port, extra_args=extra_args or [])
+    return LocalRedis(
+        root=root, port=port, extra_args=extra_args or [], acl_passwords=acl_passwords
+    )

@@ -121,7 +121,7 @@ def make_app(database_url: str, redis_url: str) -> Iterator:
             "redis_url": redis_url,
             "rate_limit": "off",
             "env": "production",
-            "admin_token": ADMIN_TOKEN,
+            "admin_tokens": (ADMIN_TOKEN,),
             **overrides,
         }
         app = create_app(settings)
@@ -137,3 +137,40 @@ def make_app(database_url: str, redis_url: str) -> Iterator:
 @pytest.fixture
 def client(make_app):
     return make_app().test_client()
+
+
+LOGINS = {"lb_game_server": "test_game_server", "lb_web": "test_web", "lb_bridge": "test_bridge"}
+
+
+@pytest.fixture(scope="session")
+def logins(postgresql_noproc) -> dict[str, str]:
+    """One login per group (plus one in no group), created once: roles are cluster-wide."""
+    from leaderboard.logins import create_login
+
+    with psycopg.connect(PG.url("postgres"), autocommit=True) as admin:
+        for group, name in LOGINS.items():
+            create_login(admin, name, group.removeprefix("lb_"), None)
+        if not admin.execute("select 1 from pg_roles where rolname = 'test_nobody'").fetchone():
+            admin.execute("create role test_nobody login")
+    return {**LOGINS, "none": "test_nobody"}
+
+
+@pytest.fixture
+def connect_as(logins, postgresql):
+    """Connect to this test's database as the login of a group ('lb_web', ..., or 'none')."""
+    opened: list[psycopg.Connection] = []
+    info = postgresql.info
+
+    def _connect(group: str) -> psycopg.Connection:
+        url = url_for(info.host, info.port, logins[group], info.dbname)
+        connection = psycopg.connect(url, autocommit=True)
+        opened.append(connection)
+        return connection
+
+    yield _connect
+    for connection in opened:
+        connection.close()
+
+
+def url_as(database_url: str, login: str) -> str:
+    return database_url.replace("postgresql://postgres@", f"postgresql://{login}@", 1)

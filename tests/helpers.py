@@ -28,15 +28,22 @@ def db_state(conn: psycopg.Connection) -> dict[str, Any]:
 
 
 def assert_rejected(
-    conn: psycopg.Connection, sqlstate: str, fragment: str, query: str, params: tuple = ()
+    conn: psycopg.Connection,
+    sqlstate: str,
+    fragment: str,
+    query: str,
+    params: tuple = (),
+    observer: psycopg.Connection | None = None,
 ) -> psycopg.Error:
-    """The call fails with `sqlstate`, its message contains `fragment`, and nothing changed."""
-    before = db_state(conn)
+    """The call fails with `sqlstate`, its message contains `fragment`, and nothing changed
+    (as `observer` sees it, for callers that may not read the tables themselves)."""
+    observer = observer or conn
+    before = db_state(observer)
     with pytest.raises(psycopg.Error) as caught:
         conn.execute(query, params)
     assert caught.value.sqlstate == sqlstate, caught.value
     assert fragment in caught.value.diag.message_primary
-    assert db_state(conn) == before
+    assert db_state(observer) == before
     return caught.value
 
 

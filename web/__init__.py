@@ -64,7 +64,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         get_remote_address,
         app=app,
         storage_uri=settings.redis_url,
-        key_prefix=f"{settings.redis_prefix}ratelimit",
+        # every key under the project prefix, so a Redis ACL can confine the web user to it
+        storage_options={"key_prefix": f"{settings.redis_prefix}ratelimit"},
         strategy="moving-window",
         headers_enabled=True,
         swallow_errors=True,  # Redis down: count in memory rather than fail requests

@@ -73,7 +73,7 @@ def sessions(user_id: str):
 def seed():
     settings = services().settings
     body = parse_body(request, SeedRequest)
-    _authorize_admin(settings.admin_token, settings.development, body.clear_existing)
+    _authorize_admin(settings.admin_tokens, settings.development, body.clear_existing)
     started = time.monotonic()
     with services().db() as conn:
         if body.clear_existing:
@@ -91,12 +91,13 @@ def seed():
     )
 
 
-def _authorize_admin(token: str | None, development: bool, destructive: bool) -> None:
-    """Seeding needs the admin token, except in development mode; wiping always needs it.
-    Compared in constant time; never logged."""
+def _authorize_admin(tokens: tuple[str, ...], development: bool, destructive: bool) -> None:
+    """Seeding needs an admin token, except in development mode; wiping always needs it.
+    Every configured token is compared in constant time (no early exit: which one matched is
+    not leaked by timing); tokens are never logged or echoed."""
     if development and not destructive:
         return
-    if token is None:
+    if not tokens:
         raise ApiError(
             403,
             "FORBIDDEN",
@@ -105,7 +106,10 @@ def _authorize_admin(token: str | None, development: bool, destructive: bool) ->
         )
     supplied = request.headers.get("Authorization", "")
     scheme, _, credential = supplied.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(credential.encode(), token.encode()):
+    matched = False
+    for token in tokens:
+        matched |= hmac.compare_digest(credential.encode(), token.encode())
+    if scheme.lower() != "bearer" or not matched:
         raise ApiError(
             401,
             "UNAUTHORIZED",

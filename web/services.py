@@ -56,6 +56,7 @@ class Services:
         self.index = RankIndex(self.redis, settings.redis_prefix)
         self.names = NameCache(self)
         self.health = HealthMonitor(self)
+        self._closers: list = []
 
     @contextmanager
     def db(self) -> Iterator[psycopg.Connection]:
@@ -70,7 +71,13 @@ class Services:
             self.health.mark_db_down()
             raise Unavailable("the database is unavailable; retry shortly") from exc
 
+    def on_close(self, closer) -> None:
+        self._closers.append(closer)
+
     def close(self) -> None:
+        for closer in self._closers:
+            closer()
+        self._closers.clear()
         self.pool.close()
         self.redis.close()
 

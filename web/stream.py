@@ -42,6 +42,8 @@ class EventHub:
         self._clients: set[queue.Queue] = set()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._pubsub: redis.client.PubSub | None = None
+        self._closed = threading.Event()
 
     def subscribe(self) -> queue.Queue:
         with self._lock:
@@ -63,11 +65,19 @@ class EventHub:
         with self._lock:
             self._clients.discard(q)
 
+    def close(self) -> None:
+        """Stop listening (app shutdown): closing the subscription ends the blocking read."""
+        self._closed.set()
+        if self._pubsub is not None:
+            self._pubsub.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
     def _listen(self) -> None:
         delay = 0.5
-        while True:
+        while not self._closed.is_set():
             try:
-                pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+                pubsub = self._pubsub = self.client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
                 delay = 0.5
                 for message in pubsub.listen():
@@ -79,9 +89,11 @@ class EventHub:
                         # a stalled client misses an update; the next one replaces it
                         with contextlib.suppress(queue.Full):
                             q.put_nowait(message["data"])
-            except redis.RedisError as exc:
+            except (redis.RedisError, ValueError, AttributeError) as exc:
+                if self._closed.is_set():
+                    return  # closed from close(): the read failed on purpose
                 log.warning("events_unavailable", error=str(exc))
-                time.sleep(delay)
+                self._closed.wait(delay)
                 delay = min(10.0, delay * 2)
 
 

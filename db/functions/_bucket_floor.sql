@@ -5,3 +5,5 @@ language sql
 immutable
 parallel safe
 return p_bucket * 10000;
+
+revoke all on function lb._bucket_floor from public;

@@ -8,3 +8,5 @@ as $$
     set epoch = epoch + 1, changed_at = now()
     returning epoch
 $$;
+
+revoke all on function lb._bump_epoch from public;

@@ -5,3 +5,5 @@ language sql
 immutable
 parallel safe
 return 7810599710500001;
+
+revoke all on function lb._feed_lock_key from public;

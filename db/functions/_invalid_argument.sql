@@ -12,3 +12,5 @@ begin
         column = p_argument;
 end;
 $$;
+
+revoke all on function lb._invalid_argument from public;

@@ -24,3 +24,5 @@ begin
     end if;
 end;
 $$;
+
+revoke all on function lb._move_in_histogram from public;

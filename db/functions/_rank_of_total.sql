@@ -19,3 +19,5 @@ as $$
                 and l.total_score < lb._bucket_floor(lb._score_bucket(p_total) + 1)
         )
 $$;
+
+revoke all on function lb._rank_of_total from public;

@@ -6,3 +6,5 @@ language sql
 immutable
 parallel safe
 return p_total / 10000;
+
+revoke all on function lb._score_bucket from public;

@@ -57,3 +57,5 @@ begin
     return v_keys || v_indexes || v_foreign_keys;
 end;
 $$;
+
+revoke all on function lb._seed_drop_keys from public;

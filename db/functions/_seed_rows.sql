@@ -76,3 +76,5 @@ begin
     return next;
 end;
 $$;
+
+revoke all on function lb._seed_rows from public;

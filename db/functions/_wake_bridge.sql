@@ -13,3 +13,5 @@ begin
     end if;
 end;
 $$;
+
+revoke all on function lb._wake_bridge from public;

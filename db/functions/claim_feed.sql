@@ -19,3 +19,6 @@ begin
     return false;
 end;
 $$;
+
+revoke all on function lb.claim_feed from public;
+grant execute on function lb.claim_feed to lb_bridge;

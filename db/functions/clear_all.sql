@@ -14,3 +14,6 @@ begin
     perform lb._wake_bridge();
 end;
 $$;
+
+revoke all on function lb.clear_all from public;
+grant execute on function lb.clear_all to lb_web;

@@ -28,3 +28,6 @@ exception
             column = 'p_username';
 end;
 $$;
+
+revoke all on function lb.create_player from public;
+grant execute on function lb.create_player to lb_game_server;

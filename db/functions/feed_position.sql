@@ -10,3 +10,6 @@ as $$
     select pg_current_snapshot(), e.epoch
     from lb.feed_epoch as e
 $$;
+
+revoke all on function lb.feed_position from public;
+grant execute on function lb.feed_position to lb_bridge;

@@ -8,3 +8,5 @@ set search_path = pg_catalog, pg_temp
 as $$
     select exists (select from lb.users)
 $$;
+
+revoke all on function lb.has_players from public;

@@ -11,3 +11,6 @@ as $$
     from lb.users as u
     where u.id = any(p_user_ids)
 $$;
+
+revoke all on function lb.player_names from public;
+grant execute on function lb.player_names to lb_web, lb_bridge;

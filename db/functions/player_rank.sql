@@ -28,3 +28,6 @@ begin
     end if;
 end;
 $$;
+
+revoke all on function lb.player_rank from public;
+grant execute on function lb.player_rank to lb_game_server, lb_web;

@@ -27,3 +27,6 @@ begin
     limit p_limit;
 end;
 $$;
+
+revoke all on function lb.player_sessions from public;
+grant execute on function lb.player_sessions to lb_web;

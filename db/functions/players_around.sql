@@ -76,3 +76,6 @@ begin
     order by n.total_score desc, n.user_id;
 end;
 $$;
+
+revoke all on function lb.players_around from public;
+grant execute on function lb.players_around to lb_web;

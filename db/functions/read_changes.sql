@@ -33,3 +33,6 @@ begin
     end if;
 end;
 $$;
+
+revoke all on function lb.read_changes from public;
+grant execute on function lb.read_changes to lb_bridge;

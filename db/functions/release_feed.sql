@@ -16,3 +16,6 @@ begin
     return pg_current_xact_id();
 end;
 $$;
+
+revoke all on function lb.release_feed from public;
+grant execute on function lb.release_feed to lb_bridge;

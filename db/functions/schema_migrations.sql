@@ -9,3 +9,6 @@ set search_path = pg_catalog, pg_temp
 as $$
     select m.migration_id from lb_migrations._yoyo_migration as m
 $$;
+
+revoke all on function lb.schema_migrations from public;
+grant execute on function lb.schema_migrations to lb_web, lb_bridge;

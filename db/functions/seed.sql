@@ -62,3 +62,6 @@ begin
     perform lb._wake_bridge();
 end;
 $$;
+
+revoke all on function lb.seed from public;
+grant execute on function lb.seed to lb_web;

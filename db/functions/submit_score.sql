@@ -114,3 +114,6 @@ begin
     return next;
 end;
 $$;
+
+revoke all on function lb.submit_score from public;
+grant execute on function lb.submit_score to lb_game_server, lb_web;

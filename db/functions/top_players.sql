@@ -49,3 +49,6 @@ begin
     order by p.n;
 end;
 $$;
+
+revoke all on function lb.top_players from public;
+grant execute on function lb.top_players to lb_game_server, lb_web;

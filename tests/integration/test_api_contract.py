@@ -196,7 +196,7 @@ def test_seed_needs_the_admin_token_in_production(client, conn):
 
 
 def test_seed_without_a_configured_token_is_403(make_app, conn):
-    client = make_app(admin_token=None).test_client()
+    client = make_app(admin_tokens=()).test_client()
     response = client.post(SEED, json={"user_count": 5}, headers=AUTH)
     assert response.status_code == 403
     assert "LEADERBOARD_ADMIN_TOKEN" in response.json["error"]["message"]
@@ -292,3 +292,29 @@ def test_unknown_routes_and_methods_answer_in_the_envelope(client):
     wrong = client.get(SUBMIT)
     assert wrong.status_code == 405
     assert wrong.json["success"] is False
+
+
+def test_two_tokens_work_during_a_rotation(make_app):
+    old, new = "old-token-aaaaaaaaaaaa", "new-token-bbbbbbbbbbbb"
+    client = make_app(admin_tokens=(new, old)).test_client()
+    for token in (old, new):
+        response = client.post(
+            SEED, json={"user_count": 1}, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 200
+    assert (
+        client.post(
+            SEED, json={"user_count": 1}, headers={"Authorization": "Bearer retired-token-cccccc"}
+        ).status_code
+        == 401
+    )
+
+
+def test_admin_tokens_are_never_logged_or_echoed(client, caplog):
+    caplog.set_level("DEBUG")
+    wrong = "Bearer not-the-token-but-secret-looking"
+    response = client.post(SEED, json={"user_count": 2}, headers={"Authorization": wrong})
+    client.post(SEED, json={"user_count": 2}, headers=AUTH)
+    assert "not-the-token" not in response.get_data(as_text=True)
+    assert ADMIN_TOKEN not in caplog.text
+    assert "not-the-token" not in caplog.text

@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers import db_state
 
-COMMANDS = ["migrate", "seed", "bridge", "web", "run"]
+COMMANDS = ["migrate", "seed", "bridge", "web", "run", "create-login"]
 
 
 def cli(*args, env=None, timeout=120):
@@ -101,3 +101,41 @@ def test_unreachable_database_is_exit_3():
     result = cli("migrate", env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"})
     assert result.returncode == 3
     assert "error[SERVICE_UNAVAILABLE]: cannot connect to PostgreSQL" in result.stderr
+
+
+def test_create_login_makes_a_member_with_the_groups_timeouts(conn, database_url):
+    env = {"DATABASE_URL": database_url, "GAME_PW": "s3cret-pw"}
+    result = cli(
+        "create-login",
+        "cli_game_login",
+        "--role",
+        "game_server",
+        "--password-env",
+        "GAME_PW",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "statement_timeout=5s" in result.stdout
+    row = conn.execute(
+        "select r.rolcanlogin, pg_has_role(r.oid, 'lb_game_server', 'member'),"
+        " r.rolpassword like 'SCRAM-SHA-256$%' from pg_authid r where r.rolname = 'cli_game_login'"
+    ).fetchone()
+    assert row == (True, True, True)
+    settings = conn.execute(
+        "select setconfig from pg_db_role_setting where setrole = 'cli_game_login'::regrole"
+    ).fetchone()[0]
+    assert sorted(settings) == ["lock_timeout=2s", "statement_timeout=5s"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["Bad-Name", "--role", "web"], "name must match"),
+        (["lb_sneaky", "--role", "web"], "must not start with lb_"),
+        (["ok_name", "--role", "web", "--password-env", "NO_SUCH_VAR_123"], "is empty or unset"),
+    ],
+)
+def test_create_login_rejects_bad_input(database_url, args, message):
+    result = cli("create-login", *args, env={"DATABASE_URL": database_url})
+    assert result.returncode == 2
+    assert message in result.stderr

@@ -9,7 +9,7 @@ def test_defaults_match_the_original():
     assert settings.refresh_interval_ms == 10_000
     assert settings.env == "production"
     assert settings.rate_limit == "100/minute"
-    assert settings.admin_token is None
+    assert settings.admin_tokens == ()
 
 
 def test_values_are_read_from_the_environment():
@@ -21,7 +21,7 @@ def test_values_are_read_from_the_environment():
             "LEADERBOARD_REFRESH_INTERVAL_MS": "500",
             "LOG_LEVEL": "debug",
             "LEADERBOARD_ENV": "development",
-            "LEADERBOARD_ADMIN_TOKEN": "s3cret",
+            "LEADERBOARD_ADMIN_TOKEN": "new-token-0123456789, old-token-0123456789",
         }
     )
     assert (settings.database_url, settings.redis_url, settings.port) == (
@@ -32,7 +32,7 @@ def test_values_are_read_from_the_environment():
     assert settings.refresh_interval_ms == 500
     assert settings.log_level == "DEBUG"
     assert settings.development
-    assert settings.admin_token == "s3cret"
+    assert settings.admin_tokens == ("new-token-0123456789", "old-token-0123456789")
 
 
 @pytest.mark.parametrize(

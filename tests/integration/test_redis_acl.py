@@ -1,0 +1,125 @@
+"""Redis ACL users: the bridge and the web app work with only the access they need."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+
+import pytest
+import redis
+
+from ops import redis_acl
+from ops import redis_server as ops_redis
+from tests.conftest import free_port
+from tests.integration.bridge_helpers import BridgeThread, converged, settings_for, wait_until
+
+
+@pytest.fixture(scope="module")
+def acl_redis():
+    passwords = {user: secrets.token_urlsafe(24) for user in ("lb-bridge", "lb-web", "lb-admin")}
+    server = ops_redis.temporary(free_port(), acl_passwords=passwords)
+    server.start()
+    yield server
+    server.kill()
+    shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture
+def admin(acl_redis):
+    client = redis.Redis.from_url(acl_redis.url())
+    client.flushall()
+    yield client
+    client.close()
+
+
+def as_user(server, user):
+    return redis.Redis.from_url(server.url(user=user))
+
+
+def test_the_acl_file_is_private_and_holds_no_plain_password(acl_redis):
+    path = acl_redis.root / "users.acl"
+    assert path.stat().st_mode & 0o077 == 0
+    for password in acl_redis.acl_passwords.values():
+        assert password in path.read_text()  # redis hashes it when it loads the file
+    loaded = redis.Redis.from_url(acl_redis.url()).acl_getuser("lb-web")
+    assert all(len(p) == 64 for p in loaded["passwords"])  # SHA-256 hex, not the secret
+
+
+def test_the_default_user_is_off(acl_redis, admin):
+    anonymous = redis.Redis(port=acl_redis.port)
+    with pytest.raises(redis.AuthenticationError):
+        anonymous.ping()
+    anonymous.close()
+
+
+def test_bridge_and_web_work_with_their_own_users(admin, acl_redis, conn, database_url, make_app):
+    conn.execute("select * from lb.seed(40, 160)")
+    bridge_url = acl_redis.url(user="lb-bridge")
+    with BridgeThread(settings_for(database_url, bridge_url)):
+        wait_until(
+            lambda: converged(conn, admin) and admin.get("lb:v1:top10"),
+            message="index built by lb-bridge",
+        )
+        app = make_app(redis_url=acl_redis.url(user="lb-web"), rate_limit="3/minute")
+        client = app.test_client()
+        user_id = conn.execute("select user_id from lb.leaderboard limit 1").fetchone()[0]
+        answers = [client.get(f"/api/leaderboard/rank/{user_id}") for _ in range(4)]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429]  # limiter can write
+        assert answers[0].json["source"] == "redis"
+        health = wait_until(
+            lambda: (
+                (r := app.test_client().get("/health")).json["checks"]["redis"]
+                and r.json["checks"]["bridge"]["ok"]
+                and r
+            ),
+            message="health as lb-web",
+        )
+        assert health.status_code == 200
+
+
+def test_the_web_user_cannot_change_the_index(acl_redis, admin):
+    web = as_user(acl_redis, "lb-web")
+    admin.zadd("lb:v1:scores", {"a1": -5})
+    assert web.zscore("lb:v1:scores", "a1") == -5
+    for attempt in (
+        lambda: web.zadd("lb:v1:scores", {"a1": -999}),
+        lambda: web.delete("lb:v1:scores"),
+        lambda: web.set("lb:v1:top10", "{}"),
+        lambda: web.set("other:key", "x"),
+        web.flushall,
+        lambda: web.config_get("*"),
+    ):
+        with pytest.raises(redis.exceptions.NoPermissionError):
+            attempt()
+    web.set("lb:v1:ratelimit:probe", "1")  # its own keys only
+    web.close()
+
+
+def test_the_bridge_user_is_confined_to_the_project_keys(acl_redis, admin):
+    bridge = as_user(acl_redis, "lb-bridge")
+    bridge.set("lb:v1:probe", "1")
+    bridge.rename("lb:v1:probe", "lb:v1:probe2")
+    for attempt in (
+        lambda: bridge.set("elsewhere", "x"),
+        lambda: bridge.get("elsewhere"),
+        bridge.flushall,
+        lambda: bridge.keys("*"),
+        lambda: bridge.config_set("maxmemory", "1"),
+        lambda: bridge.publish("other-channel", "x"),
+    ):
+        with pytest.raises(redis.exceptions.NoPermissionError):
+            attempt()
+    bridge.close()
+
+
+def test_passwords_must_be_all_set_or_none_and_strong():
+    assert redis_acl.passwords_from_env({}) is None
+    with pytest.raises(ValueError, match="missing LEADERBOARD_REDIS_WEB_PASSWORD"):
+        redis_acl.passwords_from_env(
+            {
+                "LEADERBOARD_REDIS_BRIDGE_PASSWORD": "x" * 20,
+                "LEADERBOARD_REDIS_ADMIN_PASSWORD": "y" * 20,
+            }
+        )
+    with pytest.raises(ValueError, match="at least 16 characters"):
+        redis_acl.passwords_from_env({v: "short" for v in redis_acl.PASSWORD_VARS.values()})
