@@ -16,7 +16,6 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 # upper bounds in seconds; the last bucket is +Inf
@@ -49,12 +48,13 @@ class Status:
             for key, value in fields.items():
                 setattr(self, key, value)
 
-    def record_changes(self, updated_ats: Iterable[datetime]) -> None:
+    def record_changes(self, updated_ats: Iterable[float]) -> None:
+        """`updated_ats`: when each applied change was stamped (epoch s, PostgreSQL's clock)."""
         now = time.time() + self.clock_offset
         with self._lock:
             count = 0
             for stamp in updated_ats:
-                lag = max(0.0, now - stamp.timestamp())
+                lag = max(0.0, now - stamp)
                 self._recent.append((now, lag))
                 self._bucket_counts[bisect.bisect_left(LAG_BUCKETS, lag)] += 1
                 self._lag_sum += lag

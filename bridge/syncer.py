@@ -32,45 +32,58 @@ class SyncResult:
 
 
 class Syncer:
-    def __init__(self, feed: ChangeFeed, index: RankIndex, status: Status) -> None:
+    """Keeps the index's cursor as last read or written, so an idle poll touches only
+    PostgreSQL (one statement); the index's state is re-read from Redis every
+    `verify_every_s` (the safety poll interval), which notices an index that vanished or lost
+    members even when nothing changes, and whenever a write is refused."""
+
+    def __init__(
+        self, feed: ChangeFeed, index: RankIndex, status: Status, verify_every_s: float = 1.0
+    ) -> None:
         self.feed = feed
         self.index = index
         self.status = status
+        self.verify_every_s = verify_every_s
+        self._cursor: str | None = None
+        self._epoch: int | None = None
+        self._verified_at = 0.0
 
     def sync_once(self) -> SyncResult:
         for _ in range(MAX_ATTEMPTS):
-            state = self.index.state()
-            with self.feed.snapshot() as position:
-                if state is None or state.epoch != position.epoch or not state.consistent:
-                    reason = (
-                        "missing"
-                        if state is None
-                        else "epoch"
-                        if state.epoch != position.epoch
-                        else "lost_members"
-                    )
-                    return self._rebuild(position, reason)
-                if state.cursor == position.snapshot:
-                    self.status.synced()
-                    return SyncResult(0, position)
-                changes = self.feed.changes(state.cursor)
+            if self._cursor is None or time.monotonic() - self._verified_at >= self.verify_every_s:
+                state = self.index.state()
+                self._verified_at = time.monotonic()
+                if state is None or not state.consistent:
+                    return self._rebuild("missing" if state is None else "lost_members")
+                self._cursor, self._epoch = state.cursor, state.epoch
+            position, changes = self.feed.poll(self._cursor)
+            if position.epoch != self._epoch:
+                return self._rebuild("epoch")
+            if not changes:
+                self.status.synced()
+                return SyncResult(0, position)
             outcome = self.index.apply(
-                state.cursor,
+                self._cursor,
                 position.snapshot,
                 position.epoch,
                 [(c.user_id, c.total_score) for c in changes],
             )
             if outcome == "ok":
+                self._cursor = position.snapshot
                 self.status.record_changes(c.updated_at for c in changes)
                 if len(changes) >= 1000:
                     log.info("caught_up", changes=len(changes))
                 return SyncResult(len(changes), position)
+            # moved (another bridge wrote first), missing or epoch: re-read the index, retry
+            self._cursor = None
             log.debug("retry_sync", outcome=outcome)
         # other bridges kept moving the cursor; they are doing the work, and we retry next poll
         return SyncResult(0, None)
 
-    def _rebuild(self, position: Position, reason: str) -> SyncResult:
-        players, seconds = rebuild(self.feed, self.index, position)
+    def _rebuild(self, reason: str) -> SyncResult:
+        self._cursor = None  # read back from the index after the swap
+        with self.feed.snapshot() as position:
+            players, seconds = rebuild(self.feed, self.index, position)
         if players is None:
             return SyncResult(0, None)
         self.status.record_rebuild(players, seconds, reason)

@@ -1,7 +1,9 @@
 -- Mark the calling session as the awake bridge, so submits stop sending wake-up hints.
 -- Session-scoped on purpose: it lasts while the bridge polls and vanishes with its connection.
--- Returns false when another bridge is awake. The retries let submits that already took the
--- shared lock (to notify) commit; while this session waits, new submits skip notifying.
+-- Returns false when another bridge is awake. Under load submits hold the lock in shared mode
+-- almost all the time, so a try-lock would keep failing; instead this queues for it: while
+-- it waits, new shared try-locks fail at once (a waiting exclusive request conflicts with
+-- them), the submits in flight commit within milliseconds, and the lock is granted.
 create or replace function lb.claim_feed()
 returns boolean
 language plpgsql
@@ -10,13 +12,12 @@ security definer
 set search_path = pg_catalog, pg_temp
 as $$
 begin
-    for i in 1..20 loop
-        if pg_try_advisory_lock(lb._feed_lock_key()) then
-            return true;
-        end if;
-        perform pg_sleep(0.002);
-    end loop;
-    return false;
+    perform set_config('lock_timeout', '200ms', true);
+    perform pg_advisory_lock(lb._feed_lock_key());
+    return true;
+exception
+    when lock_not_available then
+        return false;  -- another bridge holds it: that one is awake
 end;
 $$;
 

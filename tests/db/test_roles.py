@@ -20,6 +20,7 @@ GRANTS = {
         "schema_migrations",
     },
     "lb_bridge": {
+        "poll_changes",
         "feed_position",
         "read_changes",
         "claim_feed",

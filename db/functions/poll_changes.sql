@@ -1,0 +1,26 @@
+-- One poll of the change feed in one statement: a header row (the caller's snapshot and the
+-- epoch, user_id null) and then the players changed since p_since. STABLE, so every part
+-- reads with the calling statement's snapshot; the bridge polls every 10 ms while awake,
+-- and this is one round trip instead of a REPEATABLE READ transaction's five.
+create or replace function lb.poll_changes(p_since pg_snapshot)
+returns table (
+    snapshot pg_snapshot,
+    epoch bigint,
+    user_id bigint,
+    total_score bigint,
+    updated_at timestamptz
+)
+language sql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+    select pg_current_snapshot(), e.epoch, null::bigint, null::bigint, null::timestamptz
+    from lb.feed_epoch as e
+    union all
+    select null, null, c.user_id, c.total_score, c.updated_at
+    from lb.read_changes(p_since) as c
+$$;
+
+revoke all on function lb.poll_changes from public;
+grant execute on function lb.poll_changes to lb_bridge;

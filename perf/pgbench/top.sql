@@ -1,0 +1,1 @@
+select * from lb.top_players(10, 0);
