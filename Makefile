@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format test-perf bench services-up services-down clean
+.PHONY: run test lint format bench services-up services-down clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +31,11 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/sqlfluff fix db
 
-## test-perf: the benchmark harness at small scale (no timing assertions)
-test-perf: $(STAMP)
+## bench: the benchmark suite (SCALE=small checks the harness; SCALE=full is 1M players)
+SCALE ?= small
+bench: $(STAMP)
 	$(BIN)/python -m ops deps
-	$(BIN)/pytest -m perf tests/perf
+	$(BIN)/python -m ops bench $(SCALE)
 
 services-up: $(STAMP)
 	$(BIN)/python -m ops up

@@ -34,6 +34,7 @@ class Change:
     user_id: int
     total_score: int
     updated_at: float  # epoch seconds, on PostgreSQL's clock
+    username: str
 
 
 class ChangeFeed:
@@ -57,28 +58,33 @@ class ChangeFeed:
         # CPU than everything else it does with the change
         rows = self.conn.execute(
             "select snapshot::text, epoch, user_id, total_score,"
-            " extract(epoch from updated_at)::float8 from lb.poll_changes(%s::pg_snapshot)",
+            " extract(epoch from updated_at)::float8, username"
+            " from lb.poll_changes(%s::pg_snapshot)",
             (since,),
         ).fetchall()
         header = next(row for row in rows if row[2] is None)
-        changes = [Change(row[2], row[3], row[4]) for row in rows if row[2] is not None]
+        changes = [Change(*row[2:6]) for row in rows if row[2] is not None]
         return Position(snapshot=header[0], epoch=header[1]), changes
 
-    def everything(self) -> Iterator[tuple[int, int]]:
-        """Every player's total, streamed with COPY; call inside snapshot()."""
+    def everything(self) -> Iterator[tuple[int, int, str]]:
+        """Every player's (user_id, total, username) in user_id order, streamed with COPY;
+        call inside snapshot(). In id order, usernames fill their Redis buckets (100
+        consecutive ids each) one command per bucket. Usernames are [A-Za-z0-9_.-], so COPY's
+        text format needs no unescaping."""
         with self.conn.cursor().copy(
-            "copy (select user_id, total_score from lb.read_changes(null)) to stdout"
+            "copy (select user_id, total_score, username from lb.read_changes(null)"
+            " order by user_id) to stdout"
         ) as copy:
             tail = b""
             for block in copy:
                 lines = (tail + bytes(block)).split(b"\n")
                 tail = lines.pop()
                 for line in lines:
-                    user_id, total = line.split(b"\t")
-                    yield int(user_id), int(total)
+                    user_id, total, username = line.split(b"\t")
+                    yield int(user_id), int(total), username.decode()
             if tail:
-                user_id, total = tail.split(b"\t")
-                yield int(user_id), int(total)
+                user_id, total, username = tail.split(b"\t")
+                yield int(user_id), int(total), username.decode()
 
     def claim(self) -> bool:
         return bool(self.conn.execute("select lb.claim_feed()").fetchone()[0])

@@ -32,7 +32,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bridge.feed import ChangeFeed
 from bridge.status import Status
 from bridge.syncer import Syncer
-from bridge.top10 import NameSource, Top10Refresher
+from bridge.top10 import Top10Refresher
 from leaderboard import config, logs, migrate
 from leaderboard.errors import SchemaOutOfDate
 from leaderboard.rankindex import RankIndex
@@ -83,10 +83,7 @@ class Bridge:
         self.status = status or Status()
         self.stop_event = threading.Event()
         self.safety_poll_s = settings.safety_poll_ms / 1000
-        self.names = NameSource(settings.database_url)
-        self.top10 = Top10Refresher(
-            self.index, self.names, settings.refresh_interval_ms, self.status
-        )
+        self.top10 = Top10Refresher(self.index, settings.refresh_interval_ms, self.status)
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 5},
@@ -118,7 +115,6 @@ class Bridge:
         finally:
             self.scheduler.shutdown(wait=True)
             self._release_on_shutdown()
-            self.names.close()
             self.redis.close()
             log.info("stopped", bridge_id=self.status.bridge_id)
 

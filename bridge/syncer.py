@@ -66,7 +66,7 @@ class Syncer:
                 self._cursor,
                 position.snapshot,
                 position.epoch,
-                [(c.user_id, c.total_score) for c in changes],
+                [(c.user_id, c.total_score, c.username) for c in changes],
             )
             if outcome == "ok":
                 self._cursor = position.snapshot
@@ -103,8 +103,9 @@ def rebuild(feed: ChangeFeed, index: RankIndex, position: Position) -> tuple[int
     started = time.monotonic()
     try:
         temp = index.new_temp_key(token)
-        players = index.load(temp, feed.everything())
+        players = index.load(temp, position.epoch, feed.everything())
         index.install(temp, position.snapshot, position.epoch, players)
+        index.drop_names_except(position.epoch)
     finally:
         index.release_lock(index.rebuild_lock_key, token)
     return players, time.monotonic() - started

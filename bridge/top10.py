@@ -13,57 +13,17 @@ import time
 import uuid
 from typing import Any
 
-import psycopg
-
 from bridge.status import Status
-from leaderboard import logs, sqlapi
+from leaderboard import logs
 from leaderboard.clock import iso
-from leaderboard.errors import LeaderboardError
 from leaderboard.rankindex import IndexUnavailable, RankIndex
 
 log = logs.get("bridge.top10")
 
 
-class NameSource:
-    """Usernames for the top 10. Usernames never change, so a cache is always right; with
-    PostgreSQL down, known names are still served and unknown ones are null."""
-
-    def __init__(self, database_url: str) -> None:
-        self.database_url = database_url
-        self.conn: psycopg.Connection | None = None
-        self.cache: dict[int, str] = {}
-
-    def lookup(self, user_ids: list[int]) -> dict[int, str | None]:
-        missing = [u for u in user_ids if u not in self.cache]
-        if missing:
-            try:
-                if self.conn is None or self.conn.closed:
-                    self.conn = psycopg.connect(
-                        self.database_url,
-                        autocommit=True,
-                        application_name="leaderboard-bridge-names",
-                        connect_timeout=3,
-                    )
-                self.cache.update(sqlapi.player_names(self.conn, missing))
-            except (psycopg.Error, LeaderboardError) as exc:
-                log.warning("names_unavailable", error=str(exc).splitlines()[0])
-                self.close()
-        if len(self.cache) > 100_000:
-            self.cache.clear()
-        return {u: self.cache.get(u) for u in user_ids}
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-
-
 class Top10Refresher:
-    def __init__(
-        self, index: RankIndex, names: NameSource, interval_ms: int, status: Status
-    ) -> None:
+    def __init__(self, index: RankIndex, interval_ms: int, status: Status) -> None:
         self.index = index
-        self.names = names
         self.interval_ms = interval_ms
         # expire a little before the next tick of the same bridge, so it can take it again
         self.lock_ms = interval_ms - min(1000, interval_ms // 10)
@@ -81,13 +41,12 @@ class Top10Refresher:
         except IndexUnavailable:
             log.info("top10_skipped", reason="index_missing")
             return False
-        names = self.names.lookup([e.user_id for e in entries])
         built_at = time.time()
         data = [
             {
                 "rank": e.rank,
                 "user_id": e.user_id,
-                "username": names.get(e.user_id),
+                "username": e.username,
                 "total_score": e.total_score,
             }
             for e in entries

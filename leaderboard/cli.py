@@ -112,6 +112,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the password from this environment variable (never argv)",
     )
 
+    bench = sub.add_parser(
+        "bench",
+        help="run the benchmark suite (pgbench, HTTP, seeding, memory) and write a report",
+        description="Run the standard benchmark suite against DATABASE_URL's server (it "
+        "replaces databases lb_bench and lb_bench_reference there, so it needs CREATEDB) and "
+        "REDIS_URL (keys under lb:bench:). Writes report.json, report.md and PNG plots.",
+    )
+    bench.add_argument(
+        "--scale",
+        choices=["small", "full"],
+        default="small",
+        help="small: checks the harness; full: 1M players, 5M sessions",
+    )
+    bench.add_argument("--out", help="report directory (default perf/reports/<timestamp>)")
+    bench.add_argument("--only", help="comma-separated sections: seed,write,http,memory")
+    bench.add_argument(
+        "--soak-seconds",
+        type=_count("--soak-seconds", 86_400),
+        help="length of the bridge memory soak (full scale: 600)",
+    )
+
     sub.add_parser(
         "run",
         help="run bridge and web together in the foreground",
@@ -169,6 +190,26 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
         return service.run(settings)
     if args.command == "web":
         return _exec_web(settings)
+    if args.command == "bench":
+        try:
+            from perf import suite
+        except ImportError as exc:
+            raise InvalidArgument(
+                f"the benchmark needs the perf extra ({exc.name} is "
+                "missing): pip install 'sql-leaderboard[perf]'"
+            ) from exc
+        try:
+            suite.run_cli(
+                settings.database_url,
+                settings.redis_url,
+                args.scale,
+                out=args.out,
+                only=args.only,
+                soak_seconds=args.soak_seconds,
+            )
+        except ValueError as exc:
+            raise InvalidArgument(str(exc)) from exc
+        return EXIT_OK
     if args.command == "create-login":
         from leaderboard import logins
 
@@ -215,9 +256,11 @@ def _exec_web(settings: config.Settings) -> int:
         "--keep-alive",
         "5",
         "--no-control-socket",  # gunicorn 27's admin socket (in $HOME); we do not use it
-        "--access-logfile",
-        "-" if settings.log_level == "DEBUG" else "/dev/null",
         "web:create_app()",
     ]
+    if settings.log_level == "DEBUG":
+        # only when asked: gunicorn formats an access line for every request even for
+        # /dev/null (measured: ~11% of a worker's CPU), so none is configured otherwise
+        argv[-1:-1] = ["--access-logfile", "-"]
     os.execv(sys.executable, argv)  # noqa: S606 -- argv is built here, no shell
     return EXIT_FAILURE  # not reached

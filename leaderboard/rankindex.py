@@ -69,6 +69,15 @@ class Ranked:
     rank: int
     user_id: int
     total_score: int
+    username: str | None = None
+
+
+def name_slot(user_id: int) -> tuple[str, str]:
+    """(bucket, field) of a player's username: id // 100 and id % 100. Buckets of at most 100
+    fields stay in Redis's compact listpack encoding. The read scripts find the same slot
+    from the member's decimal digits (all but the last two, and those two as a number),
+    because Lua's numbers are doubles and cannot divide a large bigint exactly."""
+    return str(user_id // 100), str(user_id % 100)
 
 
 class IndexUnavailable(Exception):
@@ -102,16 +111,34 @@ redis.call('HSET', KEYS[2], 'cursor', ARGV[1], 'epoch', ARGV[2], 'players', ARGV
 return redis.call('ZCARD', KEYS[1])
 """
 
-# Reads run as scripts so that each answer comes from one instant of the index.
-_RANK = """
-if redis.call('EXISTS', KEYS[2]) == 0 then return {'missing'} end
-local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not s then return {'absent'} end
-return {'ok', s, redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. s)}
+# Reads run as scripts so that each answer, username included, comes from one instant of the
+# index in one round trip. `name` mirrors name_slot() on the member's digits.
+_NAME = """
+local function name(prefix, epoch, member)
+  local d = string.sub(member, 2)
+  local bucket = '0'
+  if #d > 2 then bucket = string.sub(d, 1, -3) end
+  local field = tostring(tonumber(string.sub(d, -2)))
+  return redis.call('HGET', prefix .. 'names:' .. epoch .. ':' .. bucket, field)
+end
 """
 
-_PAGE = """
-if redis.call('EXISTS', KEYS[2]) == 0 then return {'missing'} end
+_RANK = (
+    _NAME
+    + """
+local epoch = redis.call('HGET', KEYS[2], 'epoch')
+if not epoch then return {'missing'} end
+local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not s then return {'absent'} end
+return {'ok', s, redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. s), name(ARGV[2], epoch, ARGV[1])}
+"""
+)
+
+_PAGE = (
+    _NAME
+    + """
+local epoch = redis.call('HGET', KEYS[2], 'epoch')
+if not epoch then return {'missing'} end
 local start, stop
 if ARGV[3] ~= '' then
   local r = redis.call('ZRANK', KEYS[1], ARGV[3])
@@ -125,8 +152,11 @@ end
 local rows = redis.call('ZRANGE', KEYS[1], start, stop, 'WITHSCORES')
 local higher = 0
 if #rows > 0 then higher = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. rows[2]) end
-return {'ok', start, higher, rows}
+local names = {}
+for i = 1, #rows, 2 do names[#names + 1] = name(ARGV[4], epoch, rows[i]) end
+return {'ok', start, higher, rows, names}
 """
+)
 
 _RELEASE_LOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -175,13 +205,16 @@ class RankIndex:
         expected_cursor: str,
         new_cursor: str | None,
         epoch: int,
-        totals: Sequence[tuple[int, int]],
+        totals: Sequence[tuple[int, int, str]],
     ) -> str:
-        """Write absolute totals if the index is still at `expected_cursor` (compare-and-set).
+        """Write absolute totals (user_id, total, username) if the index is still at
+        `expected_cursor` (compare-and-set).
 
         Returns 'ok', 'moved' (another writer advanced or rebuilt it: re-read and retry),
         'missing' or 'epoch' (rebuild). Only the last chunk moves the cursor, so a partial
-        write is just an early, idempotent part of the next attempt.
+        write is just an early, idempotent part of the next attempt. Usernames are written
+        first, outside the compare-and-set: they never change within an epoch, so writing
+        one again, or early, is harmless.
         """
         chunks = [totals[i : i + APPLY_CHUNK] for i in range(0, len(totals), APPLY_CHUNK)] or [[]]
         for number, chunk in enumerate(chunks, start=1):
@@ -190,30 +223,63 @@ class RankIndex:
                 (new_cursor or "") if number == len(chunks) else "",
                 str(epoch),
             ]
-            for user_id, total in chunk:
+            for user_id, total, _ in chunk:
                 args += [-total, encode_member(user_id)]
-            outcome = _text(self._apply(keys=[self.scores_key, self.meta_key], args=args))
+            pipe = self.redis.pipeline(transaction=False)
+            self._write_names(pipe, epoch, chunk)
+            self._apply(keys=[self.scores_key, self.meta_key], args=args, client=pipe)
+            outcome = _text(pipe.execute()[-1])
             if outcome != "ok":
                 return outcome
         return "ok"
+
+    def names_key(self, epoch: int, bucket: str) -> str:
+        return f"{self.prefix}names:{epoch}:{bucket}"
+
+    def _write_names(self, pipe: Any, epoch: int, rows: Iterable[tuple[int, int, str]]) -> None:
+        buckets: dict[str, list[str]] = {}
+        for user_id, _, username in rows:
+            bucket, field = name_slot(user_id)
+            buckets.setdefault(bucket, []).extend((field, username))
+        for bucket, pairs in buckets.items():
+            pipe.execute_command("HSET", self.names_key(epoch, bucket), *pairs)
+
+    def drop_names_except(self, epoch: int) -> int:
+        """Remove usernames of other epochs (after a clear, ids are reused)."""
+        keep = f"{self.prefix}names:{epoch}:"
+        stale = [
+            k
+            for k in self.redis.scan_iter(match=f"{self.prefix}names:*", count=1000)
+            if not _text(k).startswith(keep)
+        ]
+        for i in range(0, len(stale), 1000):
+            self.redis.unlink(*stale[i : i + 1000])
+        return len(stale)
 
     def new_temp_key(self, token: str) -> str:
         key = f"{self.prefix}scores:building:{token}"
         self.redis.delete(key)
         return key
 
-    def load(self, temp_key: str, totals: Iterable[tuple[int, int]], batch: int = 5000) -> int:
-        """Pipelined multi-member ZADDs into a temporary key (it expires if we die midway)."""
+    def load(
+        self, temp_key: str, epoch: int, totals: Iterable[tuple[int, int, str]], batch: int = 5000
+    ) -> int:
+        """Pipelined multi-member ZADDs into a temporary key (it expires if we die midway),
+        and the usernames of `epoch` straight into place (they are immutable). Rows in
+        user_id order (ChangeFeed.everything) fill each username bucket with one HSET."""
         count = 0
         pipe = self.redis.pipeline(transaction=False)
         args: list[Any] = []
+        names: list[tuple[int, int, str]] = []
         pending = 0
-        for user_id, total in totals:
+        for user_id, total, username in totals:
             args += [-total, encode_member(user_id)]
+            names.append((user_id, total, username))
             count += 1
             if len(args) >= 2 * batch:
                 pipe.execute_command("ZADD", temp_key, *args)
-                args = []
+                self._write_names(pipe, epoch, names)
+                args, names = [], []
                 pending += 1
                 if pending >= 20:
                     pipe.pexpire(temp_key, TEMP_KEY_TTL_MS)
@@ -221,6 +287,7 @@ class RankIndex:
                     pending = 0
         if args:
             pipe.execute_command("ZADD", temp_key, *args)
+            self._write_names(pipe, epoch, names)
         pipe.pexpire(temp_key, TEMP_KEY_TTL_MS)
         pipe.execute()
         return count
@@ -240,24 +307,36 @@ class RankIndex:
 
     # -- read side (web, top-10 builder) ---------------------------------------------------
 
-    def rank(self, user_id: int) -> tuple[int, int] | None:
-        """(total, rank) of a ranked player; None if the player has no total in the index."""
-        reply = self._rank(keys=[self.scores_key, self.meta_key], args=[encode_member(user_id)])
+    def rank(self, user_id: int) -> Ranked | None:
+        """A ranked player's rank, total and username (None if the index lacks the name);
+        None if the player has no total in the index."""
+        reply = self._rank(
+            keys=[self.scores_key, self.meta_key], args=[encode_member(user_id), self.prefix]
+        )
         status = _text(reply[0])
         if status == "missing":
             raise IndexUnavailable
         if status == "absent":
             return None
-        return total_of(reply[1]), int(reply[2]) + 1
+        name = reply[3] if len(reply) > 3 and reply[3] else None
+        return Ranked(
+            rank=int(reply[2]) + 1,
+            user_id=user_id,
+            total_score=total_of(reply[1]),
+            username=_text(name) if name is not None else None,
+        )
 
     def page(self, limit: int, offset: int = 0) -> list[Ranked]:
-        reply = self._page(keys=[self.scores_key, self.meta_key], args=[offset, limit, ""])
+        reply = self._page(
+            keys=[self.scores_key, self.meta_key], args=[offset, limit, "", self.prefix]
+        )
         return self._ranked(reply) or []
 
     def around(self, user_id: int, radius: int) -> list[Ranked] | None:
         """The window of 2*radius+1 players centred on one; None if it is not ranked."""
         reply = self._page(
-            keys=[self.scores_key, self.meta_key], args=[0, radius, encode_member(user_id)]
+            keys=[self.scores_key, self.meta_key],
+            args=[0, radius, encode_member(user_id), self.prefix],
         )
         return self._ranked(reply)
 
@@ -268,7 +347,7 @@ class RankIndex:
             raise IndexUnavailable
         if status == "absent":
             return None
-        start, first_higher, flat = int(reply[1]), int(reply[2]), reply[3]
+        start, first_higher, flat, names = int(reply[1]), int(reply[2]), reply[3], reply[4]
         out: list[Ranked] = []
         rank = first_higher + 1
         previous: str | None = None
@@ -279,8 +358,14 @@ class RankIndex:
             if previous is not None and score != previous:
                 rank = position + 1
             previous = score
+            name = names[i // 2] if i // 2 < len(names) else None
             out.append(
-                Ranked(rank=rank, user_id=decode_member(member), total_score=total_of(score))
+                Ranked(
+                    rank=rank,
+                    user_id=decode_member(member),
+                    total_score=total_of(score),
+                    username=_text(name) if name else None,
+                )
             )
         return out
 

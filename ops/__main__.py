@@ -1,10 +1,12 @@
-"""python -m ops {run,up,down,status,deps}: local services without Docker.
+"""python -m ops {run,up,down,status,deps,redis-acl,bench}: local services without Docker.
 
-run     what `make run` does: services, migrate, seed once, bridge + web in the foreground
-up      start local PostgreSQL and Redis and print the environment to use them
-down    stop them
-status  say what is running
-deps    install what `make test` needs (PostgreSQL, Redis, Chromium) when missing
+run        what `make run` does: services, migrate, seed once, bridge + web in the foreground
+up         start local PostgreSQL and Redis and print the environment to use them
+down       stop them
+status     say what is running
+deps       install what `make test` needs (PostgreSQL, Redis, Chromium, wrk) when missing
+redis-acl  print ACL SETUSER commands for a production Redis (passwords from the environment)
+bench      what `make bench` does: local services, then `leaderboard bench --scale SCALE`
 """
 
 from __future__ import annotations
@@ -65,17 +67,38 @@ def run() -> int:
             print(f"stopped {type(service).__name__} on port {service.port}", flush=True)
 
 
+def bench(scale: str) -> int:
+    """The benchmark creates its own databases: it runs as the local superuser."""
+    started, extra = up()
+    env = {**os.environ, **extra}
+    if "DATABASE_URL" in extra:
+        env["DATABASE_URL"] = local.postgres().url("postgres")
+    try:
+        return subprocess.run(
+            [_leaderboard(), "bench", "--scale", scale], env=env, check=False
+        ).returncode
+    finally:
+        for service in reversed(started):
+            service.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ops",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", choices=["run", "up", "down", "status", "deps", "redis-acl"])
-    command = parser.parse_args(argv).command
+    parser.add_argument(
+        "command", choices=["run", "up", "down", "status", "deps", "redis-acl", "bench"]
+    )
+    parser.add_argument("scale", nargs="?", default="small", choices=["small", "full"])
+    args = parser.parse_args(argv)
+    command = args.command
     try:
         if command == "run":
             return run()
+        if command == "bench":
+            return bench(args.scale)
         if command == "up":
             _, env = up()
             for key, value in env.items():
@@ -98,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             postgres.bin_dir()
             redis_server.server_binary()
             packages.ensure_program("chromium", "chromium")
+            packages.ensure_program("wrk", "wrk")
     except (packages.MissingDependency, RuntimeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import time
 
+import redis
 from flask import Blueprint, current_app, jsonify, request
 
 from leaderboard import sqlapi
@@ -46,6 +47,13 @@ def submit():
 def top():
     limit = query_int(request, "limit", 10, 1, 100)
     offset = query_int(request, "offset", 0, 0, MAX_OFFSET)
+    if limit == 10 and offset == 0:  # the request clients poll: answered from memory
+        try:
+            body = services().top10_body()
+        except redis.RedisError:
+            body = None
+        if body is not None:
+            return current_app.response_class(body, mimetype="application/json")
     result = reads().top(limit, offset)
     body = result.envelope()
     body["cached"] = result.cached  # true only when served from the 10 s cache

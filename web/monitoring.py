@@ -43,6 +43,13 @@ def services() -> Services:
     return current_app.extensions["leaderboard"]
 
 
+@bp.get("/livez")
+def livez():
+    """Liveness: the process answers. Touches no backend, so it is also the trivial endpoint
+    the HTTP benchmark compares the real ones against."""
+    return jsonify({"status": "alive"})
+
+
 @bp.get("/health")
 def health():
     report = services().health.check()

@@ -9,7 +9,7 @@ bridge down), that it may be stale.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import redis
@@ -53,7 +53,7 @@ class Reads:
         index = self.services.index
         try:
             if offset == 0 and limit <= 10:
-                cache = index.cached_top10()
+                cache = self.services.cached_top10()
                 if cache is not None:
                     return ReadResult(
                         cache["data"][:limit],
@@ -76,17 +76,13 @@ class Reads:
             found = self.services.index.rank(user_id)
         except (IndexUnavailable, redis.RedisError):
             found = None
-            from_redis = False
-        else:
-            from_redis = found is not None
-        if from_redis:
-            total, rank = found
-            names, complete = self.services.names.lookup([user_id])
+        if found is not None:
+            (labelled,), complete = self._names([found])
             row = {
                 "user_id": user_id,
-                "username": names.get(user_id),
-                "total_score": total,
-                "rank": rank,
+                "username": labelled.username,
+                "total_score": labelled.total_score,
+                "rank": labelled.rank,
             }
             return ReadResult(row, "redis", possibly_stale=self._stale() or not complete)
         # not in the index: unknown, no sessions yet, or the index is not there
@@ -120,7 +116,7 @@ class Reads:
     def top10_snapshot(self) -> dict[str, Any]:
         """What a new SSE client sees first: the cached top 10, or a live one."""
         try:
-            cache = self.services.index.cached_top10()
+            cache = self.services.cached_top10()
         except redis.RedisError:
             cache = None
         if cache is not None:
@@ -142,17 +138,29 @@ class Reads:
     # -- helpers ----------------------------------------------------------------------------
 
     def _labelled(self, ranked: list[Ranked]) -> ReadResult:
-        names, complete = self.services.names.lookup([r.user_id for r in ranked])
+        ranked, complete = self._names(ranked)
         rows = [
             {
                 "rank": r.rank,
                 "user_id": r.user_id,
-                "username": names.get(r.user_id),
+                "username": r.username,
                 "total_score": r.total_score,
             }
             for r in ranked
         ]
         return ReadResult(rows, "redis", possibly_stale=self._stale() or not complete)
+
+    def _names(self, ranked: list[Ranked]) -> tuple[list[Ranked], bool]:
+        """The index carries usernames; a name it lacks comes from the LRU or PostgreSQL.
+        False when some name could not be found (PostgreSQL down)."""
+        missing = [r.user_id for r in ranked if r.username is None]
+        if not missing:
+            return ranked, True
+        names, complete = self.services.names.lookup(missing)
+        return [
+            r if r.username is not None else replace(r, username=names.get(r.user_id))
+            for r in ranked
+        ], complete
 
     def _stale(self) -> bool:
         return self.services.health.current().possibly_stale

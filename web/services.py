@@ -5,6 +5,7 @@ PostgreSQL, Redis and the bridge."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +25,10 @@ from leaderboard.errors import LeaderboardError, Unavailable
 from leaderboard.rankindex import RankIndex
 
 POOL_TIMEOUT_S = 1.0
+# The cached top 10 changes once per refresh interval (10 s): each process reuses its decoded
+# copy for up to this long instead of a Redis round trip per request. Its 'as_of' is still
+# the build time, so answers stay truthful; at most this much older than Redis's copy.
+TOP10_MEMO_S = 1.0
 HEALTH_TTL_S = 1.0
 BRIDGE_FRESH_S = 5.0
 
@@ -57,6 +62,38 @@ class Services:
         self.names = NameCache(self)
         self.health = HealthMonitor(self)
         self._closers: list = []
+        self._top10: tuple[float, dict[str, Any] | None, bytes | None] = (0.0, None, None)
+
+    def cached_top10(self) -> dict[str, Any] | None:
+        return self._top10_memo()[1]
+
+    def top10_body(self) -> bytes | None:
+        """The whole answer to a plain GET /top, serialized once per memo period; None when
+        there is no cache or reads must carry the possibly_stale flag."""
+        body = self._top10_memo()[2]
+        if body is None or self.health.current().possibly_stale:
+            return None
+        return body
+
+    def _top10_memo(self) -> tuple[float, dict[str, Any] | None, bytes | None]:
+        memo = self._top10
+        if time.monotonic() - memo[0] > TOP10_MEMO_S:
+            value = self.index.cached_top10()
+            body = None
+            if value is not None:
+                body = json.dumps(
+                    {
+                        "success": True,
+                        "data": value["data"],
+                        "source": "redis",
+                        "as_of": value["built_at"],
+                        "next_refresh_at": value.get("next_refresh_at"),
+                        "cached": True,
+                    },
+                    separators=(",", ":"),
+                ).encode()
+            memo = self._top10 = (time.monotonic(), value, body)
+        return memo
 
     @contextmanager
     def db(self) -> Iterator[psycopg.Connection]:

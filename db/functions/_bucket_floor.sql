@@ -6,4 +6,5 @@ immutable
 parallel safe
 return p_bucket * 10000;
 
-revoke all on function lb._bucket_floor from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb._bucket_floor from public, lb_game_server, lb_web, lb_bridge;

@@ -9,4 +9,5 @@ as $$
     returning epoch
 $$;
 
-revoke all on function lb._bump_epoch from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb._bump_epoch from public, lb_game_server, lb_web, lb_bridge;

@@ -6,4 +6,5 @@ immutable
 parallel safe
 return 7810599710500001;
 
-revoke all on function lb._feed_lock_key from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb._feed_lock_key from public, lb_game_server, lb_web, lb_bridge;

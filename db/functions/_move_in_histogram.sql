@@ -25,4 +25,5 @@ begin
 end;
 $$;
 
-revoke all on function lb._move_in_histogram from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb._move_in_histogram from public, lb_game_server, lb_web, lb_bridge;

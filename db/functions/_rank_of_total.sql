@@ -20,4 +20,5 @@ as $$
         )
 $$;
 
-revoke all on function lb._rank_of_total from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb._rank_of_total from public, lb_game_server, lb_web, lb_bridge;

@@ -7,4 +7,5 @@ immutable
 parallel safe
 return p_total / 10000;
 
-revoke all on function lb._score_bucket from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb._score_bucket from public, lb_game_server, lb_web, lb_bridge;

@@ -58,4 +58,5 @@ begin
 end;
 $$;
 
-revoke all on function lb._seed_drop_keys from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb._seed_drop_keys from public, lb_game_server, lb_web, lb_bridge;

@@ -21,5 +21,6 @@ exception
 end;
 $$;
 
-revoke all on function lb.claim_feed from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.claim_feed from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.claim_feed to lb_bridge;

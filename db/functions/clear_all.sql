@@ -15,5 +15,6 @@ begin
 end;
 $$;
 
-revoke all on function lb.clear_all from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.clear_all from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.clear_all to lb_web;

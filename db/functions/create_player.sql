@@ -29,5 +29,6 @@ exception
 end;
 $$;
 
-revoke all on function lb.create_player from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.create_player from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.create_player to lb_game_server;

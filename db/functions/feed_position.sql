@@ -11,5 +11,6 @@ as $$
     from lb.feed_epoch as e
 $$;
 
-revoke all on function lb.feed_position from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.feed_position from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.feed_position to lb_bridge;

@@ -9,4 +9,5 @@ as $$
     select exists (select from lb.users)
 $$;
 
-revoke all on function lb.has_players from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.has_players from public, lb_game_server, lb_web, lb_bridge;

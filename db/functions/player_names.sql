@@ -12,5 +12,6 @@ as $$
     where u.id = any(p_user_ids)
 $$;
 
-revoke all on function lb.player_names from public;
-grant execute on function lb.player_names to lb_web, lb_bridge;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.player_names from public, lb_game_server, lb_web, lb_bridge;
+grant execute on function lb.player_names to lb_web;

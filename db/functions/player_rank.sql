@@ -29,5 +29,6 @@ begin
 end;
 $$;
 
-revoke all on function lb.player_rank from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.player_rank from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.player_rank to lb_game_server, lb_web;

@@ -77,5 +77,6 @@ begin
 end;
 $$;
 
-revoke all on function lb.players_around from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.players_around from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.players_around to lb_web;

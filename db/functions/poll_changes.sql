@@ -8,19 +8,21 @@ returns table (
     epoch bigint,
     user_id bigint,
     total_score bigint,
-    updated_at timestamptz
+    updated_at timestamptz,
+    username text
 )
 language sql
 stable
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
-    select pg_current_snapshot(), e.epoch, null::bigint, null::bigint, null::timestamptz
+    select pg_current_snapshot(), e.epoch, null::bigint, null::bigint, null::timestamptz, null
     from lb.feed_epoch as e
     union all
-    select null, null, c.user_id, c.total_score, c.updated_at
+    select null, null, c.user_id, c.total_score, c.updated_at, c.username
     from lb.read_changes(p_since) as c
 $$;
 
-revoke all on function lb.poll_changes from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.poll_changes from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.poll_changes to lb_bridge;

@@ -1,11 +1,12 @@
--- Players whose total changed since a snapshot, with their absolute totals; null means all.
+-- Players whose total changed since a snapshot, with their absolute totals and usernames;
+-- null means all.
 -- A row is new to the caller iff its stamp was not visible in p_since: stamped at or after
 -- p_since's xmax, or by a transaction in progress then (its xip). Unlike "id > last_seen"
 -- this cannot skip a transaction that took its id early and committed late.
 -- Custom plans on constants: a generic plan would estimate "changed_xid >= $1" at a third of
 -- the table and scan all of it on every poll.
 create or replace function lb.read_changes(p_since pg_snapshot)
-returns table (user_id bigint, total_score bigint, updated_at timestamptz)
+returns table (user_id bigint, total_score bigint, updated_at timestamptz, username text)
 language plpgsql
 stable
 security definer
@@ -17,22 +18,28 @@ declare
     v_xip xid8[] := array(select pg_snapshot_xip(p_since));
 begin
     if p_since is null then
-        return query select l.user_id, l.total_score, l.updated_at from lb.leaderboard as l;
+        return query
+        select l.user_id, l.total_score, l.updated_at, u.username
+        from lb.leaderboard as l
+        inner join lb.users as u on l.user_id = u.id;
         return;
     end if;
     return query
-    select l.user_id, l.total_score, l.updated_at
+    select l.user_id, l.total_score, l.updated_at, u.username
     from lb.leaderboard as l
+    inner join lb.users as u on l.user_id = u.id
     where l.changed_xid >= v_xmax;
     -- every xip entry is below xmax, so no row comes back twice
     if cardinality(v_xip) > 0 then
         return query
-        select l.user_id, l.total_score, l.updated_at
+        select l.user_id, l.total_score, l.updated_at, u.username
         from lb.leaderboard as l
+        inner join lb.users as u on l.user_id = u.id
         where l.changed_xid = any(v_xip);
     end if;
 end;
 $$;
 
-revoke all on function lb.read_changes from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.read_changes from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.read_changes to lb_bridge;

@@ -17,5 +17,6 @@ begin
 end;
 $$;
 
-revoke all on function lb.release_feed from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.release_feed from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.release_feed to lb_bridge;

@@ -10,5 +10,6 @@ as $$
     select m.migration_id from lb_migrations._yoyo_migration as m
 $$;
 
-revoke all on function lb.schema_migrations from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.schema_migrations from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.schema_migrations to lb_web, lb_bridge;

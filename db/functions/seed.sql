@@ -63,5 +63,6 @@ begin
 end;
 $$;
 
-revoke all on function lb.seed from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.seed from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.seed to lb_web;

@@ -115,5 +115,6 @@ begin
 end;
 $$;
 
-revoke all on function lb.submit_score from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.submit_score from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.submit_score to lb_game_server, lb_web;

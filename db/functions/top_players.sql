@@ -50,5 +50,6 @@ begin
 end;
 $$;
 
-revoke all on function lb.top_players from public;
+-- the grants below are the whole truth: revoke from every group first
+revoke all on function lb.top_players from public, lb_game_server, lb_web, lb_bridge;
 grant execute on function lb.top_players to lb_game_server, lb_web;

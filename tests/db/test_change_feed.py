@@ -1,5 +1,7 @@
 """The durable change record the bridge reads: per-player stamps read by snapshot."""
 
+import time
+
 import psycopg
 import pytest
 
@@ -101,7 +103,13 @@ def test_the_awake_claim_dies_with_its_connection(conn, connect, players):
     listener = listen(connect)
     bridge = connect()
     bridge.execute("select lb.claim_feed()")
+    pid = bridge.info.backend_pid
     bridge.close()
+    # the server ends the backend (and its session lock) shortly after the client goes away
+    for _ in range(200):
+        if not conn.execute("select 1 from pg_stat_activity where pid = %s", (pid,)).fetchone():
+            break
+        time.sleep(0.01)
     conn.execute("select lb.submit_score(%s, 1)", (players[0],))
     assert len(hints(listener)) == 1
 

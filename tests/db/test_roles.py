@@ -25,7 +25,6 @@ GRANTS = {
         "read_changes",
         "claim_feed",
         "release_feed",
-        "player_names",
         "schema_migrations",
     },
 }

@@ -17,10 +17,6 @@ import http.client
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -32,45 +28,8 @@ from leaderboard import migrate
 from leaderboard.logins import create_login
 from ops import postgres as ops_postgres
 from ops import redis_server as ops_redis
+from perf.processes import Service
 from tests.conftest import free_port, url_for
-
-
-class Service:
-    """A `leaderboard <command>` child process with its log in a file."""
-
-    def __init__(self, command: str, env: dict[str, str]) -> None:
-        self.command, self.env = command, env
-        self.proc: subprocess.Popen | None = None
-        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in close()
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "leaderboard", self.command],
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def kill9(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill9()
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read()
-
-    def close(self) -> None:
-        self.stop()
-        self.log.close()
 
 
 class Stack:

@@ -299,8 +299,9 @@ def test_a_stale_total_never_overwrites_a_newer_one(conn, syncer, redis_client):
     submit(conn, player, 10)
     syncer.sync_once()
     state = syncer.index.state()
-    assert syncer.index.apply(state.cursor, None, state.epoch, [(player, 50)]) == "ok"
-    assert syncer.index.apply(state.cursor, None, state.epoch, [(player, 30)]) == "ok"  # replay
+    assert syncer.index.apply(state.cursor, None, state.epoch, [(player, 50, "b0")]) == "ok"
+    # a replay of an older total
+    assert syncer.index.apply(state.cursor, None, state.epoch, [(player, 30, "b0")]) == "ok"
     assert redis_totals(redis_client) == {player: 50}
 
 
@@ -310,7 +311,7 @@ def test_a_writer_with_an_old_cursor_is_refused(conn, syncer, redis_client):
     old = syncer.index.state()
     submit(conn, player, 10)
     syncer.sync_once()
-    assert syncer.index.apply(old.cursor, old.cursor, old.epoch, [(player, 1)]) == "moved"
+    assert syncer.index.apply(old.cursor, old.cursor, old.epoch, [(player, 1, "b0")]) == "moved"
     assert redis_totals(redis_client) == {player: 10}
 
 
@@ -363,18 +364,23 @@ def test_redis_ranks_equal_sql_ranks_after_any_sequence_of_submits(
     index = syncer.index
     ranks = expected_ranks(totals)
     for uid in players:
-        sql = conn.execute("select total_score, rank from lb.player_rank(%s)", (uid,)).fetchone()
-        from_redis = index.rank(uid)
-        assert (from_redis or (0, None)) == sql
-        assert sql == (totals.get(uid, 0), ranks.get(uid))
-    page = [(r.rank, r.user_id, r.total_score) for r in index.page(10)]
-    assert (
-        page == conn.execute("select rank, user_id, total_score from lb.top_players(10)").fetchall()
-    )
+        sql = conn.execute(
+            "select username, total_score, rank from lb.player_rank(%s)", (uid,)
+        ).fetchone()
+        found = index.rank(uid)
+        if found is None:
+            assert sql[1:] == (0, None)
+        else:
+            assert (found.username, found.total_score, found.rank) == sql
+        assert sql[1:] == (totals.get(uid, 0), ranks.get(uid))
+    page = [(r.rank, r.user_id, r.username, r.total_score) for r in index.page(10)]
+    assert page == conn.execute("select * from lb.top_players(10)").fetchall()
     order = expected_order(totals)
     for uid in order:
-        window = [(r.rank, r.user_id) for r in index.around(uid, 2)]
-        sql = conn.execute("select rank, user_id from lb.players_around(%s, 2)", (uid,)).fetchall()
+        window = [(r.rank, r.user_id, r.username) for r in index.around(uid, 2)]
+        sql = conn.execute(
+            "select rank, user_id, username from lb.players_around(%s, 2)", (uid,)
+        ).fetchall()
         assert window == sql
 
 
@@ -411,3 +417,18 @@ def test_postgres_restarted_while_running_reconnects_and_catches_up(
                 submit(conn, p, 1000)
             wait_until(lambda: converged(conn, redis_client), message="caught up after restart")
         assert running.bridge.status.postgres_ok
+
+
+def test_usernames_come_from_the_index_and_never_outlive_a_clear(conn, syncer, redis_client):
+    """After a clear, ids start again at 1: a new player 1 must not show the old one's name."""
+    conn.execute("select lb.create_player('before_clear')")
+    conn.execute("select lb.submit_score(1, 5)")
+    syncer.sync_once()
+    assert syncer.index.rank(1).username == "before_clear"
+    old_keys = set(redis_client.scan_iter(match="lb:v1:names:*"))
+    conn.execute("select lb.clear_all()")
+    conn.execute("select lb.create_player('after_clear')")
+    conn.execute("select lb.submit_score(1, 7)")
+    syncer.sync_once()
+    assert syncer.index.rank(1).username == "after_clear"
+    assert not old_keys & set(redis_client.scan_iter(match="lb:v1:names:*"))

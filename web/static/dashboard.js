@@ -177,6 +177,10 @@ function bindForms() {
       out.textContent = `Recorded ${fmt(payload.data.score)} for player #${payload.data.user_id}: total ${fmt(payload.data.total_score)}.`;
       $("search-id").value = String(userId);
       await showPlayer(String(userId));
+      // the write's own answer is the truth; ranks come from the index, which follows the
+      // database a few tens of milliseconds behind, so look again once it has caught up
+      $("player-total").textContent = fmt(payload.data.total_score);
+      setTimeout(() => showPlayer(String(userId)), 500);
     } catch (err) {
       out.className = "error";
       out.textContent = err.message;

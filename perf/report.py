@@ -1,0 +1,225 @@
+"""The benchmark report: report.md (tables, each number with its target and its command) and
+PNG plots (latency distributions, the bridge's memory over the soak)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def write(results: dict[str, Any], raw: dict[str, Any], out: Path) -> None:
+    (out / "report.md").write_text(markdown(results))
+    plots(raw, out)
+
+
+def _fmt(value: Any, suffix: str = "") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        value = f"{value:,.2f}".rstrip("0").rstrip(".")
+    elif isinstance(value, int):
+        value = f"{value:,}"
+    return f"{value}{suffix}"
+
+
+def _verdict(ok: bool | None) -> str:
+    return "-" if ok is None else ("met" if ok else "**not met**")
+
+
+def markdown(r: dict[str, Any]) -> str:
+    m = r["machine"]
+    lines = [
+        f"# Benchmark report ({r['scale']['name']} scale)",
+        "",
+        f"`{r['command']}`, {r.get('seconds', '?')} s in all. Machine: {m['cpus']} cores "
+        f"({m['cpu_model']}), {m['memory_gb']} GB, {m['postgres']}, {m['redis']}, Python "
+        f"{m['python']}; {m['note']}.",
+        f"Reproduce: `{r['command']}` (`make bench SCALE={r['scale']['name']}` starts local "
+        "PostgreSQL and Redis for it).",
+        "",
+    ]
+    if "seed" in r:
+        s = r["seed"]
+        lines += [
+            "## Seeding",
+            "",
+            "| What | Result | Target | Verdict |",
+            "| --- | --- | --- | --- |",
+            f"| plain reference load (same run) | {_fmt(s['reference_load_s'], ' s')} | | |",
+            f"| `lb.seed` ({_fmt(s['seeded']['users_created'])} players, "
+            f"{_fmt(s['seeded']['sessions_created'])} sessions, durable) | "
+            f"{_fmt(s['lb_seed_s'], ' s')} | <= 1.15x reference | "
+            f"{_verdict(s['ratio'] <= 1.15)} ({s['ratio']}x) |",
+            f"| Redis index build ({_fmt(s['redis_index_players'])} players) | "
+            f"{_fmt(s['redis_index_s'], ' s')} | <= 10 s | {_verdict(s['redis_index_s'] <= 10)} |",
+            "",
+            f"Commands: reference `{s['commands']['reference']}`; ours "
+            f"`{s['commands']['ours']}`; index `{s['commands']['redis_index']}`.",
+            "",
+        ]
+    if "write" in r:
+        w = r["write"]
+        lines += [
+            "## Write path",
+            "",
+            f"pgbench, 8 clients, 2 threads, `synchronous_commit={w['synchronous_commit']}`. "
+            "Baseline: `lb.submit_score` minus its wake-up hint, bridge stopped. Candidate: "
+            "`lb.submit_score` with the bridge running and propagating to Redis.",
+            "",
+            "| Pair | Baseline TPS | lb.submit_score TPS | Ratio |",
+            "| --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| {n} | {_fmt(p['baseline_tps'])} | {_fmt(p['submit_tps'])} | {p['ratio']} |"
+            for n, p in enumerate(w["pairs"], start=1)
+        ]
+        lag = w["lag"]
+        lines += [
+            "",
+            f"Median ratio **{w['median_ratio']}** (target >= 0.90: "
+            f"{_verdict(w['median_ratio'] >= 0.9)}). For comparison, one NOTIFY per submit: "
+            f"{_fmt(w['notify_every_submit']['tps'])} TPS ({w['notify_every_submit']['ratio']} "
+            "of the baseline).",
+            "",
+            f"Propagation lag at {_fmt(lag['rate'])} submits/s for {lag['seconds']} s "
+            f"({_fmt(lag['changes'])} changes): p50 <= {_fmt(lag['p50_ms_upper_bound'], ' ms')}, "
+            f"p99 <= {_fmt(lag['p99_ms_upper_bound'], ' ms')}, p99.9 <= "
+            f"{_fmt(lag['p999_ms_upper_bound'], ' ms')} (bounds of the bridge's lag histogram "
+            "buckets, counted over this run only). Target p99 <= 100 ms: "
+            f"{_verdict((lag['p99_ms_upper_bound'] or 1e9) <= 100)}.",
+            "",
+            f"Commands: `{w['commands']['baseline']}`; `{w['commands']['submit']}`; "
+            f"lag `{lag['command']}`.",
+            "",
+            "| SQL scenario (pgbench) | TPS | p50 ms | p95 ms | p99 ms |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for name, sc in w["sql_scenarios"].items():
+            lat = sc["latency_ms"]
+            lines.append(
+                f"| {name} | {_fmt(round(sc['tps']))} | {lat['p50']} | {lat['p95']} | "
+                f"{lat['p99']} |"
+            )
+        lines.append("")
+    if "http" in r:
+        h = r["http"]
+        c = h["closed_loop_32"]
+        lines += [
+            "## HTTP",
+            "",
+            f"Server: {h['server']}. Closed loop, 32 connections (wrk), median of rounds:",
+            "",
+            "| Endpoint | Requests/s | Of /livez | Target | Verdict |",
+            "| --- | --- | --- | --- | --- |",
+            f"| /livez (trivial) | {_fmt(round(c['livez']['median_requests_per_s']))} | 1.0 | | |",
+        ]
+        for name in ("top", "rank"):
+            ratio = c[name]["ratio_to_livez"]
+            lines.append(
+                f"| /{name} | {_fmt(round(c[name]['median_requests_per_s']))} | "
+                f"{ratio} | >= 0.80 | {_verdict(ratio >= 0.8)} |"
+            )
+        targets = {"top": 10, "rank": 10, "submit": 30}
+        lines += [
+            "",
+            f"Open loop at {_fmt(h['open_loop']['top']['target_rate'])} requests/s "
+            f"(`{h['open_loop_command']}`):",
+            "",
+            "| Endpoint | p50 ms | p95 ms | p99 ms | Errors | Target p99 | Verdict |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for name, target in targets.items():
+            ol = h["open_loop"][name]
+            lat = ol["endpoints"].get(name, {}).get("latency_ms", {})
+            errors = sum(ol["errors"].values())
+            ok = lat.get("p99") is not None and lat["p99"] <= target and errors == 0
+            lines.append(
+                f"| {name} | {lat.get('p50')} | {lat.get('p95')} | {lat.get('p99')} | "
+                f"{errors} | {target} ms | {_verdict(ok)} |"
+            )
+        fb = h["redis_down_rank"]
+        lat = fb["endpoints"].get("rank", {}).get("latency_ms", {})
+        errors = sum(fb["errors"].values())
+        lines += [
+            "",
+            f"Redis down, rank from PostgreSQL (source `{fb['source']}`) at "
+            f"{_fmt(fb['target_rate'])} requests/s: p50 {lat.get('p50')} ms, p99 {lat.get('p99')} "
+            f"ms, {errors} errors (target p99 <= 20 ms: "
+            f"{_verdict(lat.get('p99') is not None and lat['p99'] <= 20 and errors == 0)}).",
+            "",
+            "The original's load test (60% submit, 25% top, 15% rank), closed loop, 50 clients:",
+            "",
+            "| Endpoint | Requests/s | p50 ms | p95 ms | p99 ms |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        mix = h["original_mix_closed_50"]
+        for name, ep in mix["endpoints"].items():
+            lat = ep["latency_ms"]
+            lines.append(
+                f"| {name} | {_fmt(ep['throughput_rps'])} | {lat['p50']} | {lat['p95']} "
+                f"| {lat['p99']} |"
+            )
+        lines += ["", f"Errors: {mix['errors'] or 'none'}.", ""]
+    if "memory" in r:
+        mem = r["memory"]
+        soak = mem["bridge_soak"]
+        lines += [
+            "## Memory",
+            "",
+            "| What | Result | Target | Verdict |",
+            "| --- | --- | --- | --- |",
+            f"| Redis index, sorted set ({_fmt(mem['players'])} players) | "
+            f"{_fmt(mem['index_sorted_set_mb'], ' MB')} | <= 120 MB | "
+            f"{_verdict(mem['index_sorted_set_mb'] <= 120)} |",
+            f"| usernames beside it | {_fmt(mem['usernames_mb'], ' MB')} | | |",
+            f"| Redis used_memory, everything | {_fmt(mem['redis_used_memory_mb'], ' MB')} | | |",
+            f"| bridge RSS over {soak['seconds']} s at {soak['submit_rate']} submits/s | "
+            f"{_fmt(soak['rss_mb_first'], ' MB')} -> {_fmt(soak['rss_mb_last'], ' MB')} (max "
+            f"{_fmt(soak['rss_mb_max'], ' MB')}, slope {_fmt(soak['slope_mb_per_min'])} MB/min) "
+            "| flat | see slope |",
+            "",
+            f"Commands: `{mem['command']}`; soak `{soak['command']}`.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def plots(raw: dict[str, Any], out: Path) -> None:
+    # imported here: matplotlib takes a second to import, and only the report needs it
+    import matplotlib  # noqa: PLC0415
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    def cdf(series: dict[str, list[float]], title: str, path: Path) -> None:
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        for name, values in series.items():
+            if not values:
+                continue
+            ordered = sorted(values)
+            n = len(ordered)
+            ax.plot(ordered, [i / n for i in range(1, n + 1)], label=name)
+        ax.set_xscale("log")
+        ax.set_xlabel("latency (ms, log scale)")
+        ax.set_ylabel("fraction of requests")
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+
+    if raw.get("write_latencies"):
+        cdf(raw["write_latencies"], "Write path latency (pgbench)", out / "write_latency.png")
+    if raw.get("http_latencies"):
+        cdf(raw["http_latencies"], "HTTP latency, open loop", out / "http_latency.png")
+    if raw.get("rss"):
+        fig, ax = plt.subplots(figsize=(8, 3.5))
+        ax.plot([t for t, _ in raw["rss"]], [mb for _, mb in raw["rss"]])
+        ax.set_xlabel("seconds")
+        ax.set_ylabel("bridge RSS (MB)")
+        ax.set_title("Bridge memory under a steady submit load")
+        ax.grid(True, alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(out / "bridge_rss.png", dpi=110)
+        plt.close(fig)

@@ -1,0 +1,620 @@
+"""`leaderboard bench`: the standard benchmark suite at a chosen scale.
+
+It needs a PostgreSQL role that can create databases (it replaces `lb_bench` and
+`lb_bench_reference` on DATABASE_URL's server) and a Redis it may write under the prefix
+`lb:bench:`. Every comparison runs its baseline in the same run, interleaved, and reports the
+median. Results go to OUT/report.json, OUT/report.md and OUT/*.png.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import redis
+
+from bridge.feed import ChangeFeed
+from bridge.syncer import rebuild
+from leaderboard import logs, migrate, sqlapi
+from leaderboard.rankindex import RankIndex
+from perf import httpload, pgbench, report, wrk
+from perf.processes import Service
+
+log = logs.get("bench")
+PREFIX = "lb:bench:"
+HERE = Path(__file__).resolve().parent
+SECTIONS = ("seed", "write", "http", "memory")
+
+
+@dataclass(frozen=True)
+class Scale:
+    users: int
+    sessions: int
+    pgbench_seconds: int
+    pairs: int
+    lag_rate: int
+    lag_seconds: int
+    http_rounds: int
+    http_seconds: int
+    open_rate: int
+    open_seconds: int
+    fallback_rate: int
+    soak_seconds: int
+    soak_rate: int
+
+
+SCALES = {
+    # checks that the harness works end to end; its numbers mean little
+    "small": Scale(
+        users=2_000,
+        sessions=10_000,
+        pgbench_seconds=2,
+        pairs=1,
+        lag_rate=200,
+        lag_seconds=3,
+        http_rounds=1,
+        http_seconds=2,
+        open_rate=100,
+        open_seconds=2,
+        fallback_rate=50,
+        soak_seconds=4,
+        soak_rate=100,
+    ),
+    # the targets: 1M players, 5M sessions
+    "full": Scale(
+        users=1_000_000,
+        sessions=5_000_000,
+        pgbench_seconds=20,
+        pairs=4,
+        lag_rate=2000,
+        lag_seconds=30,
+        http_rounds=3,
+        http_seconds=8,
+        open_rate=1000,
+        open_seconds=20,
+        fallback_rate=300,
+        soak_seconds=600,
+        soak_rate=1000,
+    ),
+}
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+class Bench:
+    def __init__(
+        self,
+        admin_url: str,
+        redis_url: str,
+        scale: str,
+        out: Path,
+        *,
+        only: set[str] | None = None,
+        soak_seconds: int | None = None,
+        web_workers: int = 4,
+        web_threads: int = 8,
+    ) -> None:
+        self.admin_url = admin_url
+        self.redis_url = redis_url
+        self.scale_name = scale
+        self.scale = SCALES[scale]
+        if soak_seconds is not None:
+            self.scale = Scale(**{**self.scale.__dict__, "soak_seconds": soak_seconds})
+        self.out = out
+        self.only = only or set(SECTIONS)
+        self.bench_url = _with_database(admin_url, "lb_bench")
+        self.web_workers, self.web_threads = web_workers, web_threads
+        self.results: dict[str, Any] = {}
+        self.raw: dict[str, Any] = {}
+
+    # -- orchestration -----------------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        self.out.mkdir(parents=True, exist_ok=True)
+        started = time.time()
+        self.results["machine"] = machine()
+        self.results["scale"] = {"name": self.scale_name, **self.scale.__dict__}
+        self.results["command"] = f"leaderboard bench --scale {self.scale_name}"
+        if "seed" in self.only or not self._bench_database_ready():
+            self.results["seed"] = self.seed()
+        if "write" in self.only:
+            self.results["write"] = self.write_path()
+        if "http" in self.only:
+            self.results["http"] = self.http()
+        if "memory" in self.only:
+            self.results["memory"] = self.memory()
+        self.results["seconds"] = round(time.time() - started, 1)
+        (self.out / "report.json").write_text(json.dumps(self.results, indent=2, default=str))
+        report.write(self.results, self.raw, self.out)
+        return self.results
+
+    def _bench_database_ready(self) -> bool:
+        try:
+            with psycopg.connect(self.bench_url, autocommit=True, connect_timeout=3) as conn:
+                migrate.check_schema(conn)
+                return sqlapi.has_players(conn)
+        except Exception:
+            return False
+
+    def _recreate(self, name: str) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True) as admin:
+            admin.execute(f"drop database if exists {name} with (force)")
+            admin.execute(f"create database {name}")
+
+    def _redis(self) -> redis.Redis:
+        return redis.Redis.from_url(self.redis_url, socket_timeout=60)
+
+    def _clear_redis(self) -> None:
+        client = self._redis()
+        keys = list(client.scan_iter(match=f"{PREFIX}*", count=1000))
+        for i in range(0, len(keys), 1000):
+            client.unlink(*keys[i : i + 1000])
+        client.close()
+
+    def _service_env(self, **extra: str) -> dict[str, str]:
+        return {
+            "DATABASE_URL": self.bench_url,
+            "REDIS_URL": self.redis_url,
+            "LEADERBOARD_REDIS_PREFIX": PREFIX,
+            "RATE_LIMIT": "off",
+            "LOG_LEVEL": "WARNING",
+            **extra,
+        }
+
+    def _bridge(self) -> Service:
+        service = Service("bridge", self._service_env()).start()
+        client = self._redis()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            beats = list(client.scan_iter(match=f"{PREFIX}bridge:*"))
+            if beats and client.exists(f"{PREFIX}meta"):
+                client.close()
+                return service
+            time.sleep(0.2)
+        raise RuntimeError("bridge did not start:\n" + service.output())
+
+    # -- seeding ------------------------------------------------------------------------------
+
+    def seed(self) -> dict[str, Any]:
+        """lb.seed against the plain reference load, in fresh databases, same run."""
+        s = self.scale
+        log.info("seed_reference", users=s.users, sessions=s.sessions)
+        self._recreate("lb_bench_reference")
+        sql = (HERE / "reference_load.sql").read_text()
+        sql = sql.replace(":users", str(s.users)).replace(":sessions", str(s.sessions))
+        with psycopg.connect(_with_database(self.admin_url, "lb_bench_reference")) as conn:
+            conn.execute("checkpoint")
+            started = time.perf_counter()
+            conn.execute(sql)
+            conn.commit()
+            reference_s = time.perf_counter() - started
+
+        log.info("seed_ours", users=s.users, sessions=s.sessions)
+        self._recreate("lb_bench")
+        migrate.migrate(self.bench_url)
+        steps: list[str] = []
+        with psycopg.connect(self.bench_url, autocommit=True) as conn:
+            conn.execute("checkpoint")
+            started = time.perf_counter()
+            seeded = sqlapi.seed(conn, s.users, s.sessions, 0.42, progress=steps.append)
+            seed_s = time.perf_counter() - started
+            started = time.perf_counter()
+            conn.execute("vacuum lb.leaderboard")
+            vacuum_s = time.perf_counter() - started
+            self._clear_redis()
+            index = RankIndex(self._redis(), PREFIX)
+            feed = ChangeFeed(conn)
+            with feed.snapshot() as position:
+                players, index_s = rebuild(feed, index, position)
+        return {
+            "reference_load_s": round(reference_s, 2),
+            "lb_seed_s": round(seed_s, 2),
+            "ratio": round(seed_s / reference_s, 3),
+            "vacuum_s": round(vacuum_s, 2),
+            "redis_index_s": round(index_s, 2),
+            "redis_index_players": players,
+            "seeded": seeded,
+            "steps": steps,
+            "commands": {
+                "reference": f"psql -v users={s.users} -v sessions={s.sessions} "
+                "-f perf/reference_load.sql (one transaction)",
+                "ours": f"select * from lb.seed({s.users}, {s.sessions}, 0.42)",  # noqa: S608
+                "redis_index": "bridge.syncer.rebuild (COPY -> temporary key -> RENAME)",
+                "cli": f"leaderboard seed --users {s.users} --sessions {s.sessions}",
+            },
+        }
+
+    # -- the write path --------------------------------------------------------------------
+
+    def write_path(self) -> dict[str, Any]:
+        s = self.scale
+        with psycopg.connect(self.bench_url, autocommit=True) as conn:
+            conn.execute((pgbench.SCRIPTS / "variants.sql").read_text())
+            conn.execute("show synchronous_commit")
+            sync_commit = conn.execute("show synchronous_commit").fetchone()[0]
+        common = {
+            "clients": 8,
+            "threads": 2,
+            "seconds": s.pgbench_seconds,
+            "defines": {"players": s.users},
+        }
+        pairs = []
+        for n in range(s.pairs):
+            log.info("write_pair", pair=n + 1, of=s.pairs)
+            baseline = pgbench.run(self.bench_url, "submit_without_notify", **common)
+            bridge = self._bridge()
+            try:
+                time.sleep(1)
+                candidate = pgbench.run(self.bench_url, "submit", **common)
+            finally:
+                bridge.close()
+            pairs.append(
+                {
+                    "baseline_tps": round(baseline.tps),
+                    "submit_tps": round(candidate.tps),
+                    "ratio": round(candidate.tps / baseline.tps, 3),
+                }
+            )
+            self.raw.setdefault("write_latencies", {})[f"baseline #{n + 1}"] = baseline.latencies_ms
+            self.raw["write_latencies"][f"lb.submit_score #{n + 1}"] = candidate.latencies_ms
+        naive = pgbench.run(self.bench_url, "submit_notify_always", **common)
+        self.raw["write_latencies"]["NOTIFY every submit"] = naive.latencies_ms
+        median_baseline = statistics.median(p["baseline_tps"] for p in pairs)
+
+        bridge = self._bridge()
+        try:
+            time.sleep(1)
+            lag = self._lag(bridge, s)
+            scenarios = {
+                name: pgbench.run(self.bench_url, name, **common).summary()
+                for name in ("rank", "top", "mix")
+            }
+        finally:
+            bridge.close()
+        return {
+            "synchronous_commit": sync_commit,
+            "pairs": pairs,
+            "median_ratio": round(statistics.median(p["ratio"] for p in pairs), 3),
+            "notify_every_submit": {
+                "tps": round(naive.tps),
+                "ratio": round(naive.tps / median_baseline, 3),
+                "command": naive.command,
+            },
+            "commands": {
+                "baseline": "(bridge stopped) " + baseline.command,
+                "submit": "(bridge running) " + candidate.command,
+            },
+            "lag": lag,
+            "sql_scenarios": scenarios,
+        }
+
+    def _lag(self, bridge: Service, s: Scale) -> dict[str, Any]:
+        client = self._redis()
+        before = _lag_histogram(client)
+        result = pgbench.run(
+            self.bench_url,
+            "submit",
+            clients=8,
+            threads=2,
+            seconds=s.lag_seconds,
+            rate=s.lag_rate,
+            defines={"players": s.users},
+        )
+        time.sleep(1.5)  # the last changes and a heartbeat
+        after = _lag_histogram(client)
+        client.close()
+        bounds, counts = after[0], [a - b for a, b in zip(after[1], before[1], strict=True)]
+        return {
+            "rate": s.lag_rate,
+            "seconds": s.lag_seconds,
+            "achieved_tps": round(result.tps),
+            "changes": sum(counts),
+            "p50_ms_upper_bound": _hist_quantile(bounds, counts, 0.50),
+            "p99_ms_upper_bound": _hist_quantile(bounds, counts, 0.99),
+            "p999_ms_upper_bound": _hist_quantile(bounds, counts, 0.999),
+            "command": "(bridge running) " + result.command,
+        }
+
+    # -- HTTP -----------------------------------------------------------------------------
+
+    def http(self) -> dict[str, Any]:
+        s = self.scale
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        bridge = self._bridge()
+        web = Service(
+            "web",
+            self._service_env(
+                PORT=str(port), WEB_WORKERS=str(self.web_workers), WEB_THREADS=str(self.web_threads)
+            ),
+        ).start()
+        try:
+            _wait_http(f"{base}/api/leaderboard/top")
+            closed = {"livez": [], "top": [], "rank": []}
+            paths = {
+                "livez": "/livez",
+                "top": "/api/leaderboard/top",
+                "rank": "/api/leaderboard/rank/{id}",
+            }
+            runs: dict[str, dict] = {}
+            for _ in range(s.http_rounds):
+                for name, path in paths.items():
+                    runs[name] = wrk.run(
+                        base, path, s.users, connections=32, seconds=s.http_seconds
+                    )
+                    closed[name].append(runs[name]["requests_per_s"])
+            livez = statistics.median(closed["livez"])
+            closed_loop = {
+                name: {
+                    "requests_per_s_rounds": values,
+                    "median_requests_per_s": statistics.median(values),
+                    "ratio_to_livez": round(statistics.median(values) / livez, 3),
+                    "non_2xx": runs[name]["non_2xx"],
+                    "command": runs[name]["command"],
+                }
+                for name, values in closed.items()
+            }
+            open_loop = {}
+            for name in ("top", "rank", "submit"):
+                result = asyncio.run(
+                    httpload.open_loop(
+                        base, httpload.only(name, s.users), rate=s.open_rate, seconds=s.open_seconds
+                    )
+                )
+                open_loop[name] = result.summary()
+                self.raw.setdefault("http_latencies", {})[name] = result.latencies[name]
+            mix = asyncio.run(
+                httpload.closed_loop(
+                    base, httpload.standard_mix(s.users), concurrency=50, seconds=s.http_seconds * 2
+                )
+            )
+        finally:
+            web.close()
+            bridge.close()
+        fallback = self._redis_down_rank(s)
+        return {
+            "server": f"gunicorn gthread, {self.web_workers} workers x {self.web_threads} "
+            "threads, RATE_LIMIT=off",
+            "closed_loop_32": closed_loop,
+            "open_loop": open_loop,
+            "open_loop_command": f"perf.httpload.open_loop(rate={s.open_rate}, "
+            f"seconds={s.open_seconds}) per endpoint",
+            "original_mix_closed_50": mix.summary(),
+            "redis_down_rank": fallback,
+        }
+
+    def _redis_down_rank(self, s: Scale) -> dict[str, Any]:
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        dead = f"redis://127.0.0.1:{_free_port()}/0"
+        web = Service(
+            "web",
+            {
+                **self._service_env(
+                    PORT=str(port),
+                    WEB_WORKERS=str(self.web_workers),
+                    WEB_THREADS=str(self.web_threads),
+                ),
+                "REDIS_URL": dead,
+            },
+        ).start()
+        try:
+            _wait_http(f"{base}/livez")
+            probe = _get_json(f"{base}/api/leaderboard/rank/1")
+            result = asyncio.run(
+                httpload.open_loop(
+                    base,
+                    httpload.only("rank", s.users),
+                    rate=s.fallback_rate,
+                    seconds=s.open_seconds,
+                )
+            )
+        finally:
+            web.close()
+        self.raw.setdefault("http_latencies", {})["rank (Redis down)"] = result.latencies["rank"]
+        return {
+            "source": probe.get("source"),
+            **result.summary(),
+            "command": f"REDIS_URL=<unreachable> perf.httpload.open_loop(rank, "
+            f"rate={s.fallback_rate})",
+        }
+
+    # -- memory ---------------------------------------------------------------------------
+
+    def memory(self) -> dict[str, Any]:
+        s = self.scale
+        client = self._redis()
+        scores = client.memory_usage(f"{PREFIX}scores", samples=0) or 0
+        names = sum(
+            client.memory_usage(k, samples=0) or 0
+            for k in client.scan_iter(match=f"{PREFIX}names:*", count=1000)
+        )
+        players = client.zcard(f"{PREFIX}scores")
+        info = client.info("memory")
+        client.close()
+        bridge = self._bridge()
+        samples: list[tuple[float, float]] = []
+        try:
+            load = subprocess.Popen(  # a steady write load for the whole soak
+                [
+                    str(pgbench.postgres.bin_dir() / "pgbench"),
+                    "-n",
+                    "-M",
+                    "prepared",
+                    "-c",
+                    "4",
+                    "-j",
+                    "2",
+                    "-T",
+                    str(s.soak_seconds),
+                    "-R",
+                    str(s.soak_rate),
+                    "-D",
+                    f"players={s.users}",
+                    "-f",
+                    str(pgbench.SCRIPTS / "submit.sql"),
+                    self.bench_url,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            started = time.monotonic()
+            while load.poll() is None:
+                samples.append((round(time.monotonic() - started, 1), _rss_mb(bridge.pid)))
+                time.sleep(max(1.0, s.soak_seconds / 120))
+        finally:
+            bridge.close()
+        self.raw["rss"] = samples
+        rss = [mb for _, mb in samples]
+        return {
+            "players": players,
+            "index_sorted_set_mb": round(scores / 1e6, 1),
+            "usernames_mb": round(names / 1e6, 1),
+            "redis_used_memory_mb": round(info["used_memory"] / 1e6, 1),
+            "command": f"MEMORY USAGE {PREFIX}scores SAMPLES 0; the same over {PREFIX}names:*",
+            "bridge_soak": {
+                "seconds": s.soak_seconds,
+                "submit_rate": s.soak_rate,
+                "rss_mb_first": rss[0] if rss else None,
+                "rss_mb_last": rss[-1] if rss else None,
+                "rss_mb_max": max(rss) if rss else None,
+                "slope_mb_per_min": _slope(samples),
+                "command": f"pgbench -R {s.soak_rate} -T {s.soak_seconds} -f perf/pgbench/"
+                "submit.sql with the bridge running; VmRSS every few seconds",
+            },
+        }
+
+
+def _lag_histogram(client: redis.Redis) -> tuple[list[float], list[int]]:
+    beat = _freshest_heartbeat(client)
+    bounds = [float(b) for b in beat["lag_hist_buckets"].split(",")]
+    counts = [int(c) for c in beat["lag_hist_counts"].split(",")]
+    return bounds, counts
+
+
+def _freshest_heartbeat(client: redis.Redis) -> dict[str, str]:
+    beats = []
+    for key in client.scan_iter(match=f"{PREFIX}bridge:*"):
+        beats.append({k.decode(): v.decode() for k, v in client.hgetall(key).items()})
+    if not beats:
+        raise RuntimeError("no bridge heartbeat")
+    return max(beats, key=lambda b: float(b["heartbeat_at"]))
+
+
+def _hist_quantile(bounds: list[float], counts: list[int], q: float) -> float | None:
+    """The upper bound (ms) of the bucket holding the q-quantile."""
+    total = sum(counts)
+    if not total:
+        return None
+    running = 0
+    for bound, count in zip([*bounds, float("inf")], counts, strict=True):
+        running += count
+        if running >= q * total:
+            return None if bound == float("inf") else round(bound * 1000, 1)
+    return None
+
+
+def _slope(samples: list[tuple[float, float]]) -> float | None:
+    if len(samples) < 3:
+        return None
+    xs = [t for t, _ in samples]
+    ys = [y for _, y in samples]
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+    var = sum((x - mean_x) ** 2 for x in xs)
+    if var == 0:
+        return None
+    slope_per_s = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / var
+    return round(slope_per_s * 60, 3)
+
+
+def _rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return round(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024, 1)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+        return json.loads(response.read())
+
+
+def _wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            _get_json(url)
+            return
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def machine() -> dict[str, Any]:
+    def first(path: str, pattern: str) -> str:
+        try:
+            match = re.search(pattern, Path(path).read_text(), re.MULTILINE)
+            return match.group(1).strip() if match else "?"
+        except OSError:
+            return "?"
+
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": first("/proc/cpuinfo", r"^model name\s*:\s*(.*)$"),
+        "memory_gb": round(int(first("/proc/meminfo", r"^MemTotal:\s*(\d+)")) / 1024 / 1024, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgres": _version(["--version"], pgbench.postgres.bin_dir() / "postgres"),
+        "redis": _version(["--version"], "redis-server"),
+        "note": "load generators run on the same machine",
+    }
+
+
+def _version(args: list[str], binary: object) -> str:
+    try:
+        return subprocess.run(
+            [str(binary), *args], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def run_cli(
+    admin_url: str,
+    redis_url: str,
+    scale: str,
+    *,
+    out: str | None,
+    only: str | None,
+    soak_seconds: int | None,
+) -> dict:
+    out_dir = Path(out) if out else HERE / "reports" / time.strftime("%Y%m%d-%H%M%S")
+    sections = set(only.split(",")) if only else None
+    bad = (sections or set()) - set(SECTIONS)
+    if bad:
+        raise ValueError(f"--only takes {', '.join(SECTIONS)}; got {', '.join(sorted(bad))}")
+    results = Bench(
+        admin_url, redis_url, scale, out_dir, only=sections, soak_seconds=soak_seconds
+    ).run()
+    print(f"report: {out_dir / 'report.md'}")
+    return results

@@ -1,0 +1,69 @@
+"""The benchmark harness at small scale: every section runs and the report is complete.
+No timing assertions: speed is what `make bench SCALE=full` measures, not what tests check."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PG, REDIS
+
+pytestmark = pytest.mark.perf
+
+
+def test_the_small_benchmark_runs_every_section_and_writes_a_complete_report(tmp_path):
+    out = tmp_path / "report"
+    env = {**os.environ, "DATABASE_URL": PG.url("postgres"), "REDIS_URL": REDIS.url()}
+    done = subprocess.run(
+        [sys.executable, "-m", "leaderboard", "bench", "--scale", "small", "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads((out / "report.json").read_text())
+
+    seed = results["seed"]
+    assert seed["seeded"]["users_created"] == 2000
+    assert seed["reference_load_s"] > 0
+    assert seed["ratio"] > 0
+    assert seed["redis_index_players"] == seed["seeded"]["players_ranked"]
+
+    write = results["write"]
+    assert write["synchronous_commit"] == "on"
+    assert len(write["pairs"]) == 1
+    assert all(p["baseline_tps"] > 0 and p["submit_tps"] > 0 for p in write["pairs"])
+    assert write["notify_every_submit"]["tps"] > 0
+    assert write["lag"]["changes"] > 0
+    assert write["lag"]["p99_ms_upper_bound"] is not None
+    assert set(write["sql_scenarios"]) == {"rank", "top", "mix"}
+
+    http = results["http"]
+    assert set(http["closed_loop_32"]) == {"livez", "top", "rank"}
+    assert all(v["non_2xx"] == 0 for v in http["closed_loop_32"].values())
+    for name in ("top", "rank", "submit"):
+        run = http["open_loop"][name]
+        assert run["requests"] > 0
+        assert run["errors"] == {}
+        assert run["endpoints"][name]["latency_ms"]["p99"] > 0
+    assert http["redis_down_rank"]["source"] == "postgres"
+    assert http["redis_down_rank"]["errors"] == {}
+    assert set(http["original_mix_closed_50"]["endpoints"]) == {"submit", "top", "rank"}
+
+    memory = results["memory"]
+    # the write benchmarks give first scores to more players after the seed
+    assert memory["players"] >= seed["seeded"]["players_ranked"]
+    assert memory["index_sorted_set_mb"] > 0
+    assert memory["bridge_soak"]["rss_mb_max"] > 0
+
+    markdown = (out / "report.md").read_text()
+    for heading in ("## Seeding", "## Write path", "## HTTP", "## Memory", "Reproduce:"):
+        assert heading in markdown
+    for plot in ("write_latency.png", "http_latency.png", "bridge_rss.png"):
+        assert (out / plot).stat().st_size > 5000
