@@ -64,9 +64,11 @@ def _must_drop_root() -> bool:
     return os.geteuid() == 0
 
 
-def _server_user_can_write(path: Path) -> bool:
+def _server_user_can_enter(path: Path) -> bool:
+    """Whether the server user can reach `path` (every directory on the way is searchable);
+    the cluster's own directory is created there and handed to it."""
     probe = subprocess.run(
-        ["runuser", "-u", SERVER_USER, "--", "test", "-w", str(path), "-a", "-x", str(path)],
+        ["runuser", "-u", SERVER_USER, "--", "test", "-x", str(path)],
         check=False,
         cwd="/",
     )
@@ -83,7 +85,7 @@ def data_root_for(project_var: Path) -> Path:
     if not _must_drop_root():
         return project_var / "pg"
     _ensure_server_user()
-    if _server_user_can_write(project_var):
+    if _server_user_can_enter(project_var):
         return project_var / "pg"
     digest = hashlib.sha256(str(project_var.resolve()).encode()).hexdigest()[:10]
     return Path("/var/tmp") / f"leaderboard-{digest}" / "pg"  # noqa: S108 -- per-project name

@@ -15,7 +15,7 @@ insert into users
 select g, 'player_' || g, now() from generate_series(1, :users) as g;
 
 insert into game_sessions
-select g, 1 + (g % :users), (g * 7919) % 1000001, 'classic', now()
+select g, 1 + (g % :users), (g::bigint * 7919 % 1000001)::integer, 'classic', now()
 from generate_series(1, :sessions) as g;
 
 insert into leaderboard
