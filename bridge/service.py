@@ -82,6 +82,7 @@ class Bridge:
         self.index = RankIndex(self.redis, settings.redis_prefix)
         self.status = status or Status()
         self.stop_event = threading.Event()
+        self.stop_signal: int | None = None  # set by a signal handler, see request_stop
         self.safety_poll_s = settings.safety_poll_ms / 1000
         self.top10 = Top10Refresher(self.index, settings.refresh_interval_ms, self.status)
         self.scheduler = BackgroundScheduler(
@@ -113,18 +114,42 @@ class Bridge:
         try:
             self._run_sessions()
         finally:
+            if self.stop_signal is not None:
+                log.info("stopping", signal=signal.Signals(self.stop_signal).name)
             self.scheduler.shutdown(wait=True)
             self._release_on_shutdown()
             self.redis.close()
             log.info("stopped", bridge_id=self.status.bridge_id)
 
     def stop(self) -> None:
+        """Stop, from another thread."""
         self.stop_event.set()
+
+    def request_stop(self, signum: int) -> None:
+        """Stop, from a signal handler: only a plain assignment. Taking a lock there (an
+        Event's, or logging's) deadlocks when a second signal arrives while the first
+        handler holds it; a bridge hung that way under repeated SIGTERMs."""
+        self.stop_signal = signum
+
+    def stopping(self) -> bool:
+        return self.stop_signal is not None or self.stop_event.is_set()
+
+    def _sleep(self, seconds: float) -> None:
+        """Sleep in short slices, so that a stop request is honoured promptly."""
+        deadline = time.monotonic() + seconds
+        while not self.stopping():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            self.stop_event.wait(min(STOP_CHECK_S, remaining))
 
     def _release_on_shutdown(self) -> None:
         try:
             self.top10.release()
-            self.redis.delete(self.index.bridge_key_prefix + self.status.bridge_id)
+            pipe = self.redis.pipeline(transaction=True)
+            pipe.delete(self.index.bridge_key_prefix + self.status.bridge_id)
+            pipe.zrem(self.index.bridges_key, self.status.bridge_id)
+            pipe.execute()
         except redis.RedisError:
             pass
 
@@ -132,7 +157,7 @@ class Bridge:
 
     def _run_sessions(self) -> None:
         backoff = Backoff()
-        while not self.stop_event.is_set():
+        while not self.stopping():
             try:
                 self._session(backoff)
             except SchemaOutOfDate:
@@ -143,7 +168,7 @@ class Bridge:
             except redis.RedisError as exc:
                 self.status.set(redis_ok=False, mode="reconnecting")
                 log.warning("redis_unavailable", error=_first_line(exc))
-            self.stop_event.wait(backoff.next())
+            self._sleep(backoff.next())
 
     def _session(self, backoff: Backoff) -> None:
         with psycopg.connect(
@@ -178,12 +203,12 @@ class Bridge:
         horizon: int | None = None  # set while hint-less submits may still be committing
         follow_up = FOLLOW_UP_MIN_S
         self.status.set(mode="asleep")
-        while not self.stop_event.is_set():
+        while not self.stopping():
             if awake:
                 # a plain sleep: waiting on the socket for 25 ms spins in psycopg's wait loop
                 # (measured 3.8% of a core idle); the few hints sent before our claim are
                 # buffered by psycopg and drained, harmlessly, when we next wait for hints
-                self.stop_event.wait(ACTIVE_POLL_S)
+                self._sleep(ACTIVE_POLL_S)
                 result = syncer.sync_once()
                 idle_polls = 0 if result.applied else idle_polls + 1
                 if idle_polls >= IDLE_POLLS_BEFORE_SLEEP:
@@ -210,7 +235,7 @@ class Bridge:
     def _wait(self, feed: ChangeFeed, timeout: float) -> list[psycopg.Notify]:
         """Wait for hints in short slices, so that a stop request is honoured promptly."""
         deadline = time.monotonic() + timeout
-        while not self.stop_event.is_set():
+        while not self.stopping():
             remaining = deadline - time.monotonic()
             hints = feed.wait(max(0.0, min(STOP_CHECK_S, remaining)))
             if hints or remaining <= STOP_CHECK_S:
@@ -226,11 +251,16 @@ class Bridge:
             log.warning("top10_failed", error=_first_line(exc))
 
     def _heartbeat(self) -> None:
+        """The heartbeat hash expires if the bridge dies; the registry (a sorted set scored by
+        heartbeat time) lets readers find live bridges without scanning the keyspace."""
         key = self.index.bridge_key_prefix + self.status.bridge_id
+        now = time.time()
         try:
             pipe = self.redis.pipeline(transaction=True)
             pipe.hset(key, mapping=self.status.heartbeat())
             pipe.pexpire(key, HEARTBEAT_TTL_MS)
+            pipe.zadd(self.index.bridges_key, {self.status.bridge_id: now})
+            pipe.zremrangebyscore(self.index.bridges_key, "-inf", now - HEARTBEAT_TTL_MS / 1000)
             pipe.execute()
         except redis.RedisError:
             pass  # the session loop reports Redis outages
@@ -254,8 +284,7 @@ def run(settings: config.Settings) -> int:
     bridge = Bridge(settings)
 
     def on_signal(signum: int, _frame: object) -> None:
-        log.info("stopping", signal=signal.Signals(signum).name)
-        bridge.stop()
+        bridge.request_stop(signum)
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)

@@ -176,6 +176,7 @@ class RankIndex:
         self.rebuild_lock_key = f"{prefix}rebuild:lock"
         self.events_channel = f"{prefix}events"
         self.bridge_key_prefix = f"{prefix}bridge:"
+        self.bridges_key = f"{prefix}bridges"
         self._apply = client.register_script(_APPLY)
         self._install = client.register_script(_INSTALL)
         self._rank = ReadScript(client, _RANK)
@@ -368,6 +369,17 @@ class RankIndex:
                 )
             )
         return out
+
+    def heartbeats(self, fresh_within_s: float) -> list[dict[str, str]]:
+        """The latest heartbeat of every bridge seen in the last `fresh_within_s` seconds."""
+        ids = self.redis.zrangebyscore(self.bridges_key, time.time() - fresh_within_s, "+inf")
+        if not ids:
+            return []
+        pipe = self.redis.pipeline(transaction=False)
+        for bridge_id in ids:
+            pipe.hgetall(self.bridge_key_prefix + _text(bridge_id))
+        beats = [{_text(k): _text(v) for k, v in fields.items()} for fields in pipe.execute()]
+        return [b for b in beats if b]
 
     def cached_top10(self) -> dict[str, Any] | None:
         raw = self.redis.get(self.top10_key)

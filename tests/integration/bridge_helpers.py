@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +13,7 @@ import redis
 from bridge.service import Bridge
 from leaderboard.config import Settings
 from leaderboard.rankindex import decode_member, total_of
+from perf.processes import Service
 
 
 def settings_for(database_url: str, redis_url: str, **overrides) -> Settings:
@@ -44,46 +41,20 @@ class BridgeThread:
         assert not self.thread.is_alive(), "bridge did not stop"
 
 
-class BridgeProcess:
+class BridgeProcess(Service):
     """`leaderboard bridge` as a child process, as a deployment runs it."""
 
     def __init__(self, database_url: str, redis_url: str, **env: str) -> None:
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "LEADERBOARD_REFRESH_INTERVAL_MS": "500",
-            "LEADERBOARD_SAFETY_POLL_MS": "200",
-            **env,
-        }
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> BridgeProcess:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "leaderboard", "bridge"],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+        super().__init__(
+            "bridge",
+            {
+                "DATABASE_URL": database_url,
+                "REDIS_URL": redis_url,
+                "LEADERBOARD_REFRESH_INTERVAL_MS": "500",
+                "LEADERBOARD_SAFETY_POLL_MS": "200",
+                **env,
+            },
         )
-        return self
-
-    def kill9(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> str:
-        if self.proc is None:
-            return ""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            _, err = self.proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            _, err = self.proc.communicate()
-        return err or ""
 
 
 def wait_until(

@@ -260,8 +260,8 @@ def test_metrics_are_prometheus_text(client, conn, database_url, redis_url):
             message="bridge metrics",
         )
     assert (
-        'leaderboard_http_requests_total{endpoint="/api/leaderboard/top",method="GET",status="200"}'
-        in text
+        'leaderboard_http_request_duration_seconds_count{endpoint="/api/leaderboard/top",'
+        'method="GET",status="200"}' in text
     )
     assert "leaderboard_http_request_duration_seconds_bucket" in text
     assert "leaderboard_bridges_up 1.0" in text
