@@ -34,7 +34,7 @@ class Change:
     user_id: int
     total_score: int
     updated_at: float  # epoch seconds, on PostgreSQL's clock
-    username: str
+    username: str | None  # only for players new since the snapshot read from
 
 
 class ChangeFeed:

@@ -206,7 +206,7 @@ class RankIndex:
         expected_cursor: str,
         new_cursor: str | None,
         epoch: int,
-        totals: Sequence[tuple[int, int, str]],
+        totals: Sequence[tuple[int, int, str | None]],
     ) -> str:
         """Write absolute totals (user_id, total, username) if the index is still at
         `expected_cursor` (compare-and-set).
@@ -237,9 +237,15 @@ class RankIndex:
     def names_key(self, epoch: int, bucket: str) -> str:
         return f"{self.prefix}names:{epoch}:{bucket}"
 
-    def _write_names(self, pipe: Any, epoch: int, rows: Iterable[tuple[int, int, str]]) -> None:
+    def _write_names(
+        self, pipe: Any, epoch: int, rows: Iterable[tuple[int, int, str | None]]
+    ) -> None:
+        """HSET the usernames given; None means the index already has it (an existing
+        player: the change feed sends names only for players new since the cursor)."""
         buckets: dict[str, list[str]] = {}
         for user_id, _, username in rows:
+            if username is None:
+                continue
             bucket, field = name_slot(user_id)
             buckets.setdefault(bucket, []).extend((field, username))
         for bucket, pairs in buckets.items():

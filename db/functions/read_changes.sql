@@ -1,5 +1,6 @@
--- Players whose total changed since a snapshot, with their absolute totals and usernames;
--- null means all.
+-- Players whose total changed since a snapshot, with their absolute totals; null means all.
+-- The username comes only for players created since the snapshot (and for everyone when
+-- p_since is null): names never change, so a reader already has the others.
 -- A row is new to the caller iff its stamp was not visible in p_since: stamped at or after
 -- p_since's xmax, or by a transaction in progress then (its xip). Unlike "id > last_seen"
 -- this cannot skip a transaction that took its id early and committed late.
@@ -24,17 +25,28 @@ begin
         inner join lb.users as u on l.user_id = u.id;
         return;
     end if;
+    -- CASE evaluates the name lookup only for rows created since the snapshot
     return query
-    select l.user_id, l.total_score, l.updated_at, u.username
+    select
+        l.user_id,
+        l.total_score,
+        l.updated_at,
+        case when l.created_xid >= v_xmax or l.created_xid = any(v_xip) then
+            (select u.username from lb.users as u where u.id = l.user_id)
+        end
     from lb.leaderboard as l
-    inner join lb.users as u on l.user_id = u.id
     where l.changed_xid >= v_xmax;
     -- every xip entry is below xmax, so no row comes back twice
     if cardinality(v_xip) > 0 then
         return query
-        select l.user_id, l.total_score, l.updated_at, u.username
+        select
+            l.user_id,
+            l.total_score,
+            l.updated_at,
+            case when l.created_xid >= v_xmax or l.created_xid = any(v_xip) then
+                (select u.username from lb.users as u where u.id = l.user_id)
+            end
         from lb.leaderboard as l
-        inner join lb.users as u on l.user_id = u.id
         where l.changed_xid = any(v_xip);
     end if;
 end;

@@ -186,3 +186,17 @@ def test_poll_changes_is_one_consistent_read(conn, players):
     assert {r[2]: r[3] for r in rows if r[2] is not None} == {b: 3}
     # nothing is new relative to the snapshot the poll itself returned
     assert changed(conn, header[0][0]) == {}
+
+
+def test_usernames_come_only_for_players_new_since_the_snapshot(conn, players):
+    a, b, *_ = players
+    conn.execute("select lb.submit_score(%s, 1)", (a,))
+    since, _ = position(conn)
+    conn.execute("select lb.submit_score(%s, 1)", (a,))  # known player: no name needed
+    conn.execute("select lb.submit_score(%s, 1)", (b,))  # new since the snapshot
+    rows = conn.execute(
+        "select user_id, username from lb.read_changes(%s::pg_snapshot)", (since,)
+    ).fetchall()
+    assert dict(rows) == {a: None, b: "f1"}
+    everyone = conn.execute("select user_id, username from lb.read_changes(null)").fetchall()
+    assert dict(everyone) == {a: "f0", b: "f1"}
