@@ -306,6 +306,18 @@ def test_a_stale_total_never_overwrites_a_newer_one(conn, syncer, redis_client):
     assert redis_totals(redis_client) == {player: 50}
 
 
+def test_changes_apply_after_redis_forgot_its_scripts(conn, syncer, redis_client):
+    """The bridge runs its compare-and-set by hash; after SCRIPT FLUSH (or a restart that
+    kept the data) it must load the script again, not fail or drop the change."""
+    (player,) = make_players(conn, 1)
+    submit(conn, player, 10)
+    syncer.sync_once()
+    redis_client.script_flush()
+    submit(conn, player, 5)
+    syncer.sync_once()
+    assert redis_totals(redis_client) == {player: 15}
+
+
 def test_a_writer_with_an_old_cursor_is_refused(conn, syncer, redis_client):
     (player,) = make_players(conn, 1)
     syncer.sync_once()
