@@ -35,7 +35,9 @@ def markdown(r: dict[str, Any]) -> str:
         f"({m['cpu_model']}), {m['memory_gb']} GB, {m['postgres']}, {m['redis']}, Python "
         f"{m['python']}; {m['note']}.",
         f"Reproduce: `{r['command']}` (`make bench SCALE={r['scale']['name']}` starts local "
-        "PostgreSQL and Redis for it).",
+        "PostgreSQL and Redis for it). Each of the write, HTTP and memory sections starts "
+        "after `VACUUM (ANALYZE)` and `CHECKPOINT`, so one section's cleanup does not run "
+        "through the next.",
         "",
     ]
     if "seed" in r:
