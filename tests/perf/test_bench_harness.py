@@ -61,9 +61,17 @@ def test_the_small_benchmark_runs_every_section_and_writes_a_complete_report(tmp
     assert memory["players"] >= seed["seeded"]["players_ranked"]
     assert memory["index_sorted_set_mb"] > 0
     assert memory["bridge_soak"]["rss_mb_max"] > 0
+    assert memory["bridge_soak"]["second_half_growth_mb"] is not None
 
     markdown = (out / "report.md").read_text()
-    for heading in ("## Seeding", "## Write path", "## HTTP", "## Memory", "Reproduce:"):
+    for heading in (
+        "## Seeding",
+        "## Write path",
+        "## HTTP",
+        "## Memory",
+        "Reproduce:",
+        "Flat means",
+    ):
         assert heading in markdown
     for plot in ("write_latency.png", "http_latency.png", "bridge_rss.png"):
         assert (out / plot).stat().st_size > 5000
