@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 
 class Service:
@@ -54,3 +55,49 @@ class Service:
     def close(self) -> None:
         self.stop()
         self.log.close()
+
+
+def cpu_seconds(pid: int, expect: str) -> float | None:
+    """User + system CPU time of a local process, or None when `pid` is not a local process
+    whose command line contains `expect` (the server may be on another machine, where the
+    same pid is something else)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            if expect.encode() not in f.read():
+                return None
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # fields[11] and [12] are utime and stime (the 14th and 15th of stat), in clock ticks
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU use of named processes over a `with` block, as % of one core."""
+
+    def __init__(self, processes: dict[str, tuple[list[int], str]]) -> None:
+        self.processes = processes  # name -> (pids, what their command line contains)
+        self.percent: dict[str, float | None] = {}
+
+    def _sample(self) -> dict[str, float | None]:
+        totals: dict[str, float | None] = {}
+        for name, (pids, expect) in self.processes.items():
+            times = [cpu_seconds(pid, expect) for pid in pids]
+            known = [t for t in times if t is not None]
+            totals[name] = sum(known) if pids and len(known) == len(times) else None
+        return totals
+
+    def __enter__(self) -> CpuMeter:
+        self._start, self._started = self._sample(), time.monotonic()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        elapsed = time.monotonic() - self._started
+        end = self._sample()
+        for name, before in self._start.items():
+            after = end[name]
+            if before is None or after is None:
+                self.percent[name] = None
+            else:
+                self.percent[name] = round((after - before) / elapsed * 100, 1)

@@ -25,6 +25,14 @@ def _fmt(value: Any, suffix: str = "") -> str:
 FLAT_MB = 1.0
 
 
+def _cpu(percent: dict[str, float | None] | None) -> str:
+    """Redis, bridge, backend CPU as "8.5 / 4.6 / 6.8" ("?" where a server is not local)."""
+    if not percent:
+        return "-"
+    names = ("redis", "bridge", "bridge_backend")
+    return " / ".join("?" if percent.get(n) is None else f"{percent[n]}" for n in names)
+
+
 def _flat(soak: dict[str, Any]) -> bool | None:
     growth = soak.get("second_half_growth_mb")
     return None if growth is None else growth <= FLAT_MB
@@ -79,11 +87,13 @@ def markdown(r: dict[str, Any]) -> str:
             "Baseline: `lb.submit_score` minus its wake-up hint, bridge stopped. Candidate: "
             "`lb.submit_score` with the bridge running and propagating to Redis.",
             "",
-            "| Pair | Baseline TPS | lb.submit_score TPS | Ratio |",
-            "| --- | --- | --- | --- |",
+            "| Pair | Baseline TPS | lb.submit_score TPS | Ratio | Propagation CPU: Redis, "
+            "bridge, its backend (% of a core) |",
+            "| --- | --- | --- | --- | --- |",
         ]
         lines += [
-            f"| {n} | {_fmt(p['baseline_tps'])} | {_fmt(p['submit_tps'])} | {p['ratio']} |"
+            f"| {n} | {_fmt(p['baseline_tps'])} | {_fmt(p['submit_tps'])} | {p['ratio']} | "
+            f"{_cpu(p.get('propagation_cpu_percent'))} |"
             for n, p in enumerate(w["pairs"], start=1)
         ]
         lag = w["lag"]
@@ -99,7 +109,9 @@ def markdown(r: dict[str, Any]) -> str:
             f"p99 <= {_fmt(lag['p99_ms_upper_bound'], ' ms')}, p99.9 <= "
             f"{_fmt(lag['p999_ms_upper_bound'], ' ms')} (bounds of the bridge's lag histogram "
             "buckets, counted over this run only). Target p99 <= 100 ms: "
-            f"{_verdict((lag['p99_ms_upper_bound'] or 1e9) <= 100)}.",
+            f"{_verdict((lag['p99_ms_upper_bound'] or 1e9) <= 100)}. Propagation CPU meanwhile "
+            "(Redis, bridge, its backend; % of a core): "
+            f"{_cpu(lag.get('propagation_cpu_percent'))}.",
             "",
             f"Commands: `{w['commands']['baseline']}`; `{w['commands']['submit']}`; "
             f"lag `{lag['command']}`.",
@@ -193,8 +205,9 @@ def markdown(r: dict[str, Any]) -> str:
             f"| flat: <= {FLAT_MB} MB in the second half | {_verdict(_flat(soak))} |",
             "",
             f"Flat means at most {FLAT_MB} MB of growth over the soak's second half, after "
-            "warm-up: a leak of one small object per change would grow by tens of MB there "
-            f"({soak['submit_rate']} changes/s for {soak['seconds'] // 2} s).",
+            f"warm-up: a leak of even 50 bytes per change would add "
+            f"{soak['submit_rate'] * soak['seconds'] / 2 * 50 / 1e6:.1f} MB there "
+            f"({_fmt(soak['submit_rate'] * soak['seconds'] // 2)} changes).",
             "",
             f"Commands: `{mem['command']}`; soak `{soak['command']}`.",
             "",

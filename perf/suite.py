@@ -31,7 +31,7 @@ from bridge.syncer import rebuild
 from leaderboard import logs, migrate, sqlapi
 from leaderboard.rankindex import RankIndex
 from perf import httpload, pgbench, report, wrk
-from perf.processes import Service
+from perf.processes import CpuMeter, Service
 
 log = logs.get("bench")
 PREFIX = "lb:bench:"
@@ -304,7 +304,8 @@ class Bench:
             bridge = self._bridge()
             try:
                 time.sleep(1)
-                candidate = pgbench.run(self.bench_url, "submit", **common)
+                with self._propagation_cpu(bridge) as cpu:
+                    candidate = pgbench.run(self.bench_url, "submit", **common)
             finally:
                 bridge.close()
             pairs.append(
@@ -312,6 +313,7 @@ class Bench:
                     "baseline_tps": round(baseline.tps),
                     "submit_tps": round(candidate.tps),
                     "ratio": round(candidate.tps / baseline.tps, 3),
+                    "propagation_cpu_percent": cpu.percent,
                 }
             )
             self.raw.setdefault("write_latencies", {})[f"baseline #{n + 1}"] = baseline.latencies_ms
@@ -347,18 +349,42 @@ class Bench:
             "sql_scenarios": scenarios,
         }
 
+    def _propagation_cpu(self, bridge: Service) -> CpuMeter:
+        """What propagation costs while pgbench runs, when the servers are local: Redis, the
+        bridge, and the bridge's PostgreSQL backend, as % of one core."""
+        client = self._redis()
+        redis_pid = int(client.info("server")["process_id"])
+        client.close()
+        with psycopg.connect(self.bench_url, autocommit=True) as conn:
+            backends = [
+                pid
+                for (pid,) in conn.execute(
+                    "select pid from pg_stat_activity"
+                    " where application_name = 'leaderboard-bridge'"
+                    " and datname = current_database()"
+                )
+            ]
+        return CpuMeter(
+            {
+                "redis": ([redis_pid], "redis-server"),
+                "bridge": ([bridge.pid], "leaderboard"),
+                "bridge_backend": (backends, "postgres"),
+            }
+        )
+
     def _lag(self, bridge: Service, s: Scale) -> dict[str, Any]:
         client = self._redis()
         before = _lag_histogram(client)
-        result = pgbench.run(
-            self.bench_url,
-            "submit",
-            clients=8,
-            threads=2,
-            seconds=s.lag_seconds,
-            rate=s.lag_rate,
-            defines={"players": s.users},
-        )
+        with self._propagation_cpu(bridge) as cpu:
+            result = pgbench.run(
+                self.bench_url,
+                "submit",
+                clients=8,
+                threads=2,
+                seconds=s.lag_seconds,
+                rate=s.lag_rate,
+                defines={"players": s.users},
+            )
         time.sleep(1.5)  # the last changes and a heartbeat
         after = _lag_histogram(client)
         client.close()
@@ -371,6 +397,7 @@ class Bench:
             "p50_ms_upper_bound": _hist_quantile(bounds, counts, 0.50),
             "p99_ms_upper_bound": _hist_quantile(bounds, counts, 0.99),
             "p999_ms_upper_bound": _hist_quantile(bounds, counts, 0.999),
+            "propagation_cpu_percent": cpu.percent,
             "command": "(bridge running) " + result.command,
         }
 

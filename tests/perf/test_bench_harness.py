@@ -56,6 +56,12 @@ def test_the_small_benchmark_runs_every_section_and_writes_a_complete_report(tmp
     assert http["redis_down_rank"]["errors"] == {}
     assert set(http["original_mix_closed_50"]["endpoints"]) == {"submit", "top", "rank"}
 
+    # the servers are local, so what propagation costs is measured, for every component
+    for measured in (write["pairs"][0], write["lag"]):
+        cpu = measured["propagation_cpu_percent"]
+        assert set(cpu) == {"redis", "bridge", "bridge_backend"}
+        assert all(value is not None and value >= 0 for value in cpu.values()), cpu
+
     memory = results["memory"]
     # the write benchmarks give first scores to more players after the seed
     assert memory["players"] >= seed["seeded"]["players_ranked"]
