@@ -1,5 +1,6 @@
 """lb.create_player and the username rules."""
 
+import psycopg
 import pytest
 
 from tests.helpers import assert_rejected
@@ -49,3 +50,22 @@ def test_duplicate_username_is_23505_regardless_of_case(conn):
         conn, "23505", "p_username 'alice' is already taken", "select lb.create_player('alice')"
     )
     assert error.diag.column_name == "p_username"
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["", "b" * 51, "has space", "émile", "robert'); drop table lb.users; --", "new\nline", "x/y"],
+)
+def test_the_table_enforces_the_username_rule_too(conn, username):
+    """The CHECK constraint is the rule for writers that bypass lb.create_player (the owner,
+    lb.seed); it must reject exactly what the function rejects."""
+    with pytest.raises(psycopg.errors.CheckViolation, match="users_username_check"):
+        conn.execute("insert into lb.users (username) values (%s)", (username,))
+    conn.rollback()
+    assert conn.execute("select count(*) from lb.users").fetchone()[0] == 0
+
+
+def test_the_table_accepts_every_allowed_character(conn):
+    allowed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
+    conn.execute("insert into lb.users (username) values (%s), (%s)", (allowed[:50], allowed[50:]))
+    assert conn.execute("select count(*) from lb.users").fetchone()[0] == 2
