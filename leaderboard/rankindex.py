@@ -237,19 +237,20 @@ class RankIndex:
         """The names and the compare-and-set in one round trip. EVALSHA directly, not
         redis-py's pipelined Script, which sends SCRIPT EXISTS first: a second round trip on
         every poll (13% of the bridge's time at 8k changes/s, by py-spy)."""
-        keys = [self.scores_key, self.meta_key]
-        for attempt in (1, 2):
+
+        def send() -> Any:
+            keys = [self.scores_key, self.meta_key]
             pipe = self.redis.pipeline(transaction=False)
             self._write_names(pipe, epoch, chunk)
             pipe.evalsha(self._apply.sha, len(keys), *keys, *args)
-            try:
-                return pipe.execute()[-1]
-            except redis.exceptions.NoScriptError:
-                if attempt == 2:
-                    raise
-                # Redis restarted or SCRIPT FLUSH; names are idempotent, so resend them too
-                self.redis.script_load(_APPLY)
-        raise AssertionError("unreachable")
+            return pipe.execute()[-1]
+
+        try:
+            return send()
+        except redis.exceptions.NoScriptError:
+            # Redis restarted or SCRIPT FLUSH, as ReadScript handles; names are idempotent
+            self.redis.script_load(_APPLY)
+            return send()
 
     def names_key(self, epoch: int, bucket: str) -> str:
         return f"{self.prefix}names:{epoch}:{bucket}"
