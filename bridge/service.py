@@ -29,13 +29,15 @@ import psycopg
 import redis
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bridge.feed import ChangeFeed
 from bridge.status import Status
 from bridge.syncer import Syncer
 from bridge.top10 import Top10Refresher
 from leaderboard import config, logs, migrate
 from leaderboard.errors import SchemaOutOfDate
-from leaderboard.rankindex import RankIndex
+from leaderboard.feed import ChangeFeed
+from leaderboard.index.keys import Keys
+from leaderboard.index.reader import IndexReader
+from leaderboard.index.writer import IndexWriter
 
 log = logs.get("bridge")
 
@@ -46,6 +48,9 @@ FOLLOW_UP_MAX_S = 0.2
 HEARTBEAT_S = 1.0
 STOP_CHECK_S = 0.25
 HEARTBEAT_TTL_MS = 10_000
+# how often periods past their retention are deleted in PostgreSQL (lb.prune_periods); reads
+# refuse them at once whatever this is, so it only bounds the space they take
+PRUNE_INTERVAL_S = 60
 
 
 class Backoff:
@@ -79,12 +84,17 @@ class Bridge:
             socket_connect_timeout=3,
             health_check_interval=15,
         )
-        self.index = RankIndex(self.redis, settings.redis_prefix)
+        self.keys = Keys(settings.redis_prefix)
+        self.reader = IndexReader(self.redis, self.keys)
+        self.writer = IndexWriter(self.redis, self.keys)
         self.status = status or Status()
         self.stop_event = threading.Event()
         self.stop_signal: int | None = None  # set by a signal handler, see request_stop
         self.safety_poll_s = settings.safety_poll_ms / 1000
-        self.top10 = Top10Refresher(self.index, settings.refresh_interval_ms, self.status)
+        self.syncer: Syncer | None = None
+        self.top10 = Top10Refresher(
+            self.reader, self.writer, settings.refresh_interval_ms, self.status, self._boards
+        )
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 5},
@@ -105,6 +115,7 @@ class Bridge:
         self.scheduler.add_job(
             self._heartbeat, "interval", id="heartbeat", seconds=HEARTBEAT_S, next_run_time=now
         )
+        self.scheduler.add_job(self._prune, "interval", id="prune", seconds=PRUNE_INTERVAL_S)
         self.scheduler.start()
         log.info(
             "started",
@@ -147,8 +158,8 @@ class Bridge:
         try:
             self.top10.release()
             pipe = self.redis.pipeline(transaction=True)
-            pipe.delete(self.index.bridge_key_prefix + self.status.bridge_id)
-            pipe.zrem(self.index.bridges_key, self.status.bridge_id)
+            pipe.delete(self.keys.bridge(self.status.bridge_id))
+            pipe.zrem(self.keys.bridges, self.status.bridge_id)
             pipe.execute()
         except redis.RedisError:
             pass
@@ -184,7 +195,9 @@ class Bridge:
             # LISTEN before catching up: a hint sent during the catch-up is queued, not lost
             feed.listen()
             self.status.set(postgres_ok=True, clock_offset=feed.clock_offset())
-            syncer = Syncer(feed, self.index, self.status, verify_every_s=self.safety_poll_s)
+            syncer = self.syncer = Syncer(
+                feed, self.writer, self.status, verify_every_s=self.safety_poll_s
+            )
             started = time.monotonic()
             result = syncer.sync_once()
             self.status.set(redis_ok=True)
@@ -244,23 +257,44 @@ class Bridge:
 
     # -- scheduled jobs (APScheduler threads) ------------------------------------------------
 
+    def _boards(self) -> list:
+        """The boards as the session loop last loaded them (none before its first verify)."""
+        syncer = self.syncer
+        return list(syncer.boards.values()) if syncer is not None else []
+
     def _refresh_top10(self) -> None:
         try:
             self.top10.refresh()
         except redis.RedisError as exc:
             log.warning("top10_failed", error=_first_line(exc))
 
+    def _prune(self) -> None:
+        """Delete periods past their retention in PostgreSQL, on a connection of its own (the
+        session loop's is not shared between threads); the session loop prunes Redis."""
+        try:
+            with psycopg.connect(
+                self.settings.database_url,
+                autocommit=True,
+                connect_timeout=5,
+                application_name="leaderboard-bridge-prune",
+            ) as conn:
+                deleted = ChangeFeed(conn).prune()
+            if deleted:
+                log.info("pruned_periods", entries=deleted)
+        except psycopg.Error as exc:
+            log.warning("prune_failed", error=_first_line(exc))
+
     def _heartbeat(self) -> None:
         """The heartbeat hash expires if the bridge dies; the registry (a sorted set scored by
         heartbeat time) lets readers find live bridges without scanning the keyspace."""
-        key = self.index.bridge_key_prefix + self.status.bridge_id
+        key = self.keys.bridge(self.status.bridge_id)
         now = time.time()
         try:
             pipe = self.redis.pipeline(transaction=True)
             pipe.hset(key, mapping=self.status.heartbeat())
             pipe.pexpire(key, HEARTBEAT_TTL_MS)
-            pipe.zadd(self.index.bridges_key, {self.status.bridge_id: now})
-            pipe.zremrangebyscore(self.index.bridges_key, "-inf", now - HEARTBEAT_TTL_MS / 1000)
+            pipe.zadd(self.keys.bridges, {self.status.bridge_id: now})
+            pipe.zremrangebyscore(self.keys.bridges, "-inf", now - HEARTBEAT_TTL_MS / 1000)
             pipe.execute()
         except redis.RedisError:
             pass  # the session loop reports Redis outages

@@ -9,6 +9,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from leaderboard.index.keys import DEFAULT_PREFIX
+
 
 class ConfigError(ValueError):
     """An environment variable has a value we cannot use."""
@@ -47,7 +49,7 @@ class Settings:
     # several, comma-separated, while rotating: the new one and the one being retired
     admin_tokens: tuple[str, ...] = ()
     rate_limit: str = "100/minute"
-    redis_prefix: str = "lb:v1:"
+    redis_prefix: str = DEFAULT_PREFIX
     safety_poll_ms: int = 1_000
     web_workers: int = 2
     web_threads: int = 16

@@ -38,6 +38,26 @@ class NotFound(LeaderboardError):
     http_status = 404
 
 
+class BoardNotFound(NotFound):
+    """No such board."""
+
+    code = "BOARD_NOT_FOUND"
+
+
+class PeriodNotFound(NotFound):
+    """That board has no such period: not one of its period starts, older than it keeps,
+    or not begun yet."""
+
+    code = "PERIOD_NOT_FOUND"
+
+
+class BoardExists(LeaderboardError):
+    """A board with that id already exists."""
+
+    code = "BOARD_EXISTS"
+    http_status = 409
+
+
 class UsernameTaken(LeaderboardError):
     """That username is already taken."""
 
@@ -91,6 +111,14 @@ _BY_SQLSTATE: dict[str, type[LeaderboardError]] = {
 }
 
 
+# The same SQLSTATE about a different argument is a different error for clients.
+_BY_ARGUMENT: dict[tuple[str, str], type[LeaderboardError]] = {
+    ("P0002", "p_board"): BoardNotFound,
+    ("P0002", "p_period"): PeriodNotFound,
+    ("23505", "p_board_id"): BoardExists,
+}
+
+
 def field_name(argument: str | None) -> str | None:
     """The public name of a SQL argument: p_user_id -> user_id."""
     if not argument:
@@ -110,11 +138,13 @@ def translate(exc: psycopg.Error, write: bool = False) -> LeaderboardError:
         if write:
             return OutcomeUnknown()
         return Unavailable("the database is unavailable; retry shortly")
-    kind = _BY_SQLSTATE.get(exc.sqlstate or "")
-    if kind is None:
-        return LeaderboardError()
     diag = exc.diag
     argument = diag.column_name
+    kind = _BY_ARGUMENT.get((exc.sqlstate or "", argument or "")) or _BY_SQLSTATE.get(
+        exc.sqlstate or ""
+    )
+    if kind is None:
+        return LeaderboardError()
     message = diag.message_primary or str(exc)
     field = field_name(argument)
     if argument and field and message.startswith(argument):

@@ -1,18 +1,30 @@
-"""`leaderboard migrate`: yoyo applies db/migrations, then every db/functions file is
-re-applied. yoyo's post-apply hook only runs when a migration is pending, so it cannot keep
-functions current; `create or replace` makes re-applying them idempotent.
+"""`leaderboard migrate`: the pending db/migrations, then every db/functions file, in one
+transaction.
+
+yoyo owns the bookkeeping (its tables in schema lb_migrations, which migration ids are
+applied), but not the applying: it runs each migration in a transaction of its own on a
+connection of its own, and functions would be re-applied in yet another, so a migration that
+drops a function (a signature change) left callers without it until the re-apply committed.
+In one transaction callers see the old schema until the commit and the new one after it;
+DDL locks make them wait meanwhile, never fail. `create or replace` makes re-applying
+functions idempotent, so every migrate keeps them current.
 
 The whole run holds a session advisory lock, so concurrent migrates run one after another.
 """
 
 from __future__ import annotations
 
+import getpass
+import socket
 import time
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import psycopg
+from psycopg import sql
 from yoyo import get_backend, read_migrations
 
 from leaderboard import DB_DIR, logs, sqlapi
@@ -59,18 +71,14 @@ def migrate(database_url: str) -> MigrateResult:
     ) as conn:
         conn.execute("select pg_advisory_lock(%s)", (MIGRATE_LOCK_KEY,))
         try:
-            conn.execute(f"create schema if not exists {BOOKKEEPING_SCHEMA}")
-            backend = get_backend(_yoyo_uri(conn))
-            try:
-                migrations = read_migrations(str(MIGRATIONS_DIR))
-                with backend.lock():
-                    pending = backend.to_apply(migrations)
-                    backend.apply_migrations(pending)
-                applied = [m.id for m in pending]
-            finally:
-                backend.connection.close()
+            pending = _pending(conn)
             files = function_files()
             with conn.transaction():
+                for migration in pending:
+                    conn.execute(Path(migration.path).read_text())
+                    # a migration may `set local role lb_owner`; the bookkeeping is ours
+                    conn.execute("reset role")
+                    _mark_applied(conn, migration)
                 # as pg_dump does: bodies may name functions defined in a later file
                 conn.execute("set local check_function_bodies = off")
                 # created as lb_owner, the role that owns every object in lb (0007_roles)
@@ -79,11 +87,42 @@ def migrate(database_url: str) -> MigrateResult:
                     conn.execute(path.read_text())
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (MIGRATE_LOCK_KEY,))
+    applied = [m.id for m in pending]
     result = MigrateResult(applied, len(files), time.monotonic() - started)
     log.info(
         "migrated", applied=len(applied), functions=len(files), seconds=round(result.seconds, 2)
     )
     return result
+
+
+def _pending(conn: psycopg.Connection) -> list:
+    """The migrations yoyo has not recorded, in order; creates its bookkeeping tables first."""
+    conn.execute(f"create schema if not exists {BOOKKEEPING_SCHEMA}")
+    backend = get_backend(_yoyo_uri(conn))
+    try:
+        backend.ensure_internal_schema_updated()
+        return list(backend.to_apply(read_migrations(str(MIGRATIONS_DIR))))
+    finally:
+        backend.connection.close()
+
+
+def _mark_applied(conn: psycopg.Connection, migration) -> None:
+    """What yoyo's own apply records: the migration as applied, and a line in its log."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    conn.execute(
+        sql.SQL(
+            "insert into {}._yoyo_migration (migration_hash, migration_id, applied_at_utc)"
+            " values (%s, %s, %s)"
+        ).format(sql.Identifier(BOOKKEEPING_SCHEMA)),
+        (migration.hash, migration.id, now),
+    )
+    conn.execute(
+        sql.SQL(
+            "insert into {}._yoyo_log (id, migration_hash, migration_id, operation, username,"
+            " hostname, created_at_utc) values (%s, %s, %s, 'apply', %s, %s, %s)"
+        ).format(sql.Identifier(BOOKKEEPING_SCHEMA)),
+        (str(uuid.uuid1()), migration.hash, migration.id, getpass.getuser(), socket.getfqdn(), now),
+    )
 
 
 def check_schema(conn: psycopg.Connection) -> None:

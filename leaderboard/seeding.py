@@ -12,11 +12,12 @@ import time
 import psycopg
 import redis
 
-from bridge.feed import ChangeFeed
-from bridge.syncer import rebuild
 from leaderboard import config, migrate, sqlapi
 from leaderboard.errors import Unavailable
-from leaderboard.rankindex import RankIndex
+from leaderboard.feed import ChangeFeed
+from leaderboard.index.keys import Keys
+from leaderboard.index.rebuild import rebuild_all
+from leaderboard.index.writer import IndexWriter
 
 
 def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
@@ -43,7 +44,7 @@ def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
             progress=lambda line: print(line, flush=True),
         )
         # sets the visibility map, so rank counts run as index-only scans from the start
-        conn.execute("vacuum lb.leaderboard")
+        conn.execute("vacuum lb.board_entries")
         print(
             f"seeded {result['users_created']} players, {result['sessions_created']} sessions "
             f"({result['players_ranked']} ranked) in {time.monotonic() - started:.1f} s",
@@ -52,17 +53,19 @@ def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
         if args.no_index:
             return 0
         try:
-            index = RankIndex(
-                redis.Redis.from_url(settings.redis_url, socket_timeout=30), settings.redis_prefix
+            client = redis.Redis.from_url(settings.redis_url, socket_timeout=30)
+            results = rebuild_all(
+                ChangeFeed(conn), IndexWriter(client, Keys(settings.redis_prefix))
             )
-            feed = ChangeFeed(conn)
-            with feed.snapshot() as position:
-                players, seconds = rebuild(feed, index, position)
         except redis.RedisError as exc:
             print(f"warning: Redis unavailable ({exc}); the bridge rebuilds the index when it can")
             return 0
-        if players is None:
-            print("another process is rebuilding the Redis index; it will include this seed")
-        else:
-            print(f"redis index: {players} players in {seconds:.1f} s")
+        for result in results:
+            if result is None:
+                print("another process is rebuilding a board's index; it will include this seed")
+            else:
+                print(
+                    f"redis index: board {result.board}, {result.members} entries"
+                    f" in {result.seconds:.1f} s"
+                )
     return 0

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from leaderboard.errors import translate
@@ -24,7 +26,10 @@ def _translated(write: bool) -> Iterator[None]:
 
 
 def _rows(
-    conn: psycopg.Connection, query: str, params: tuple | list, write: bool = False
+    conn: psycopg.Connection,
+    query: str | sql.Composed,
+    params: tuple | list,
+    write: bool = False,
 ) -> list[dict[str, Any]]:
     with _translated(write), conn.cursor(row_factory=dict_row) as cur:
         cur.execute(query, params)
@@ -50,16 +55,113 @@ def submit_score(
     )[0]
 
 
-def player_rank(conn: psycopg.Connection, user_id: int) -> dict[str, Any]:
-    return _rows(conn, "select * from lb.player_rank(%s)", (user_id,))[0]
+GLOBAL = "global"
 
 
-def top_players(conn: psycopg.Connection, limit: int = 10, offset: int = 0) -> list[dict[str, Any]]:
-    return _rows(conn, "select * from lb.top_players(%s, %s)", (limit, offset))
+def player_rank(
+    conn: psycopg.Connection,
+    user_id: int,
+    board: str = GLOBAL,
+    period: datetime | None = None,
+    *,
+    with_period: bool = False,
+) -> dict[str, Any]:
+    # the columns the single-board API always returned; a board's reads add the period's
+    if with_period:
+        query = (
+            "select user_id, username, total_score, rank, period_start, period_end"
+            " from lb.player_rank(%s, %s, %s)"
+        )
+    else:
+        query = "select user_id, username, total_score, rank from lb.player_rank(%s, %s, %s)"
+    return _rows(conn, query, (user_id, board, period))[0]
 
 
-def players_around(conn: psycopg.Connection, user_id: int, radius: int = 5) -> list[dict[str, Any]]:
-    return _rows(conn, "select * from lb.players_around(%s, %s)", (user_id, radius))
+def top_players(
+    conn: psycopg.Connection,
+    limit: int = 10,
+    offset: int = 0,
+    board: str = GLOBAL,
+    period: datetime | None = None,
+) -> list[dict[str, Any]]:
+    return _rows(
+        conn,
+        "select rank, user_id, username, total_score from lb.top_players(%s, %s, %s, %s)",
+        (limit, offset, board, period),
+    )
+
+
+def players_around(
+    conn: psycopg.Connection,
+    user_id: int,
+    radius: int = 5,
+    board: str = GLOBAL,
+    period: datetime | None = None,
+) -> list[dict[str, Any]]:
+    return _rows(
+        conn,
+        "select rank, user_id, username, total_score from lb.players_around(%s, %s, %s, %s)",
+        (user_id, radius, board, period),
+    )
+
+
+def boards(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    return _rows(conn, "select * from lb.boards()", ())
+
+
+def board_periods(conn: psycopg.Connection, board: str) -> list[dict[str, Any]]:
+    return _rows(conn, "select * from lb.board_periods(%s)", (board,))
+
+
+# the named arguments of lb.create_board / lb.update_board (besides the board id)
+BOARD_ARGUMENTS = frozenset(
+    {
+        "game_mode",
+        "aggregate",
+        "reset",
+        "time_zone",
+        "tie_break",
+        "retain_periods",
+        "reset_every",
+        "reset_anchor",
+        "starts_at",
+        "ends_at",
+        "enabled",
+        "backfill",
+    }
+)
+
+
+def _named(function: str, first: Any, fields: dict[str, Any]) -> tuple[sql.Composed, tuple]:
+    unknown = set(fields) - BOARD_ARGUMENTS
+    if unknown:
+        raise ValueError(f"{function} has no argument {', '.join(sorted(unknown))}")
+    query = sql.SQL("select * from lb.{}(%s{})").format(
+        sql.Identifier(function),
+        sql.SQL("").join(sql.SQL(", {} => %s").format(sql.Identifier(f"p_{n}")) for n in fields),
+    )
+    return query, (first, *fields.values())
+
+
+def create_board(conn: psycopg.Connection, board_id: str, **fields: Any) -> dict[str, Any]:
+    """lb.create_board with named arguments (game_mode=..., backfill=True, ...)."""
+    query, params = _named("create_board", board_id, fields)
+    return _rows(conn, query, params, write=True)[0]
+
+
+def update_board(conn: psycopg.Connection, board: str, **fields: Any) -> dict[str, Any]:
+    query, params = _named("update_board", board, fields)
+    return _rows(conn, query, params, write=True)[0]
+
+
+def delete_board(conn: psycopg.Connection, board: str) -> int:
+    return _rows(conn, "select lb.delete_board(%s) as entries", (board,), write=True)[0]["entries"]
+
+
+def recompute_board(conn: psycopg.Connection, board: str, period: datetime | None = None) -> int:
+    return _rows(conn, "select lb.recompute_board(%s, %s) as entries", (board, period), write=True)[
+        0
+    ]["entries"]
 
 
 def player_names(conn: psycopg.Connection, user_ids: list[int]) -> dict[int, str]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from leaderboard.index.keys import DEFAULT_PREFIX, Keys
+
 PASSWORD_VARS = {
     "lb-bridge": "LEADERBOARD_REDIS_BRIDGE_PASSWORD",
     "lb-web": "LEADERBOARD_REDIS_WEB_PASSWORD",
@@ -25,14 +27,15 @@ PASSWORD_VARS = {
 _COMMON = "+@connection +@transaction +@scripting -@dangerous"
 
 
-def rules(prefix: str = "lb:v1:") -> dict[str, str]:
+def rules(prefix: str = DEFAULT_PREFIX) -> dict[str, str]:
+    ratelimit = Keys(prefix).ratelimit
     return {
         "lb-bridge": (
             f"resetkeys %RW~{prefix}* resetchannels &{prefix}* -@all +@read +@write "
             f"+@keyspace +@sortedset +@hash +@string +@pubsub {_COMMON}"
         ),
         "lb-web": (
-            f"resetkeys %R~{prefix}* %RW~{prefix}ratelimit* resetchannels &{prefix}* "
+            f"resetkeys %R~{prefix}* %RW~{ratelimit}* resetchannels &{prefix}* "
             f"-@all +@read +@write +@list +@pubsub {_COMMON}"
         ),
         "lb-admin": "~* &* +@all",
@@ -57,7 +60,7 @@ def passwords_from_env(env: dict[str, str] | None = None) -> dict[str, str] | No
     return found
 
 
-def acl_lines(passwords: dict[str, str], prefix: str = "lb:v1:") -> list[str]:
+def acl_lines(passwords: dict[str, str], prefix: str = DEFAULT_PREFIX) -> list[str]:
     lines = []
     for user, rule in rules(prefix).items():
         secret = f" >{passwords[user]}" if user in passwords else ""
@@ -66,7 +69,7 @@ def acl_lines(passwords: dict[str, str], prefix: str = "lb:v1:") -> list[str]:
     return lines
 
 
-def write_aclfile(path: Path, passwords: dict[str, str], prefix: str = "lb:v1:") -> Path:
+def write_aclfile(path: Path, passwords: dict[str, str], prefix: str = DEFAULT_PREFIX) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)
     path.chmod(0o600)

@@ -212,7 +212,70 @@ def markdown(r: dict[str, Any]) -> str:
             f"Commands: `{mem['command']}`; soak `{soak['command']}`.",
             "",
         ]
+    if "boards" in r:
+        lines += _boards(r["boards"])
     return "\n".join(lines)
+
+
+def _boards(b: dict[str, Any]) -> list[str]:
+    t = b["targets"]
+    seed, index, write, lag = b["seed"], b["index"], b["write"], b["lag"]
+    lines = [
+        "## Boards",
+        "",
+        f"Four boards that all take a `ranked` session: {', '.join(b['boards'])} "
+        "(global all-time sum, global weekly sum, ranked daily best, ranked all-time best; "
+        "ties shared), in database lb_bench_boards; each ratio against the same run's "
+        "global-only figure.",
+        "",
+        "| What | Result | Target | Verdict |",
+        "| --- | --- | --- | --- |",
+        "| seed with the four boards / global only (fresh databases, pairs "
+        + ", ".join(f"{r['four_boards_s']} / {r['global_only_s']} s" for r in seed["rounds"])
+        + f") | {seed['median_ratio']}x | <= {t['seed_ratio_max']}x | "
+        f"{_verdict(seed['median_ratio'] <= t['seed_ratio_max'])} |",
+        f"| Redis index of all four, from an empty Redis ({_fmt(sum(index['members'].values()))}"
+        f" entries) | {_fmt(index['seconds'], ' s')} | <= {t['index_build_s_max']} s | "
+        f"{_verdict(index['seconds'] <= t['index_build_s_max'])} |",
+        "| `lb.submit_score` TPS, four boards / global only (pairs "
+        + ", ".join(f"{p['four_boards_tps']} / {p['global_only_tps']}" for p in write["pairs"])
+        + f") | {write['median_ratio']}x | >= {t['write_ratio_min']}x | "
+        f"{_verdict(write['median_ratio'] >= t['write_ratio_min'])} |",
+        f"| propagation lag at {lag['rate']} submits/s ({_fmt(lag['changes'])} changes) | "
+        f"p50 <= {_fmt(lag['p50_ms_upper_bound'], ' ms')}, p99 <= "
+        f"{_fmt(lag['p99_ms_upper_bound'], ' ms')} | p99 <= {t['lag_p99_ms_max']} ms | "
+        f"{_verdict((lag['p99_ms_upper_bound'] or 1e9) <= t['lag_p99_ms_max'])} |",
+    ]
+    for board, mem in b["memory"]["boards"].items():
+        per = mem["mb_per_million_members"]
+        lines.append(
+            f"| Redis per 1M members, {board} ({mem['periods']} periods, "
+            f"{_fmt(mem['members'])} members, {_fmt(mem['mb'], ' MB')}) | "
+            f"{_fmt(per, ' MB')} | <= {t['mb_per_million_max']} MB | "
+            f"{_verdict(None if per is None else per <= t['mb_per_million_max'])} |"
+        )
+    for board, run in b["sql_rank"].items():
+        p99 = run["latency_ms"].get("p99")
+        lines.append(
+            f"| SQL rank (`lb.player_rank`) on {board}, {run['tps']:.0f} calls/s | "
+            f"p50 {_fmt(run['latency_ms'].get('p50'), ' ms')}, p99 {_fmt(p99, ' ms')} | "
+            f"p99 <= {t['sql_rank_p99_ms_max']} ms | "
+            f"{_verdict(None if p99 is None else p99 <= t['sql_rank_p99_ms_max'])} |"
+        )
+    fill = b["backfill"]
+    lines += [
+        f"| backfill of a new all-time board over the whole log ({_fmt(fill['entries'])} "
+        f"entries), submits waiting meanwhile | {_fmt(fill['seconds'], ' s')} | | |",
+        f"| Redis per 1M members, that board with earliest ties (set + ties hash) | "
+        f"{_fmt(fill['memory']['mb_per_million_members'], ' MB')} | | |",
+        "",
+        f"Commands: seed `{seed['command']}`; index `{index['command']}`; write "
+        f"`{write['command']}`; lag `{lag['command']}`; SQL rank "
+        f"`{next(iter(b['sql_rank'].values()))['command']}` (-D board=...); memory "
+        f"`{b['memory']['command']}`; backfill `{fill['command']}`.",
+        "",
+    ]
+    return lines
 
 
 def plots(raw: dict[str, Any], out: Path) -> None:

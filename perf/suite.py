@@ -26,17 +26,21 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import redis
 
-from bridge.feed import ChangeFeed
-from bridge.syncer import rebuild
 from leaderboard import logs, migrate, sqlapi
-from leaderboard.rankindex import RankIndex
-from perf import httpload, pgbench, report, wrk
+from leaderboard.feed import ChangeFeed
+from leaderboard.index import encoding
+from leaderboard.index.keys import Keys
+from leaderboard.index.reader import IndexReader
+from leaderboard.index.rebuild import rebuild_all
+from leaderboard.index.writer import IndexWriter
+from perf import boards, httpload, pgbench, report, wrk
 from perf.processes import CpuMeter, Service
 
 log = logs.get("bench")
 PREFIX = "lb:bench:"
+KEYS = Keys(PREFIX)
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("seed", "write", "http", "memory")
+SECTIONS = ("seed", "write", "http", "memory", "boards")
 
 
 @dataclass(frozen=True)
@@ -146,12 +150,17 @@ class Bench:
         if "memory" in self.only:
             self._settle()
             self.results["memory"] = self.memory()
+        if "boards" in self.only:
+            self.results["boards"] = boards.run(self)
         self.results["seconds"] = round(time.time() - started, 1)
         (self.out / "report.json").write_text(json.dumps(self.results, indent=2, default=str))
         report.write(self.results, self.raw, self.out)
         return self.results
 
     def _settle(self) -> None:
+        self.settle(self.bench_url)
+
+    def settle(self, database_url: str) -> None:
         """Start each section with the previous one's debt paid: the write section leaves
         millions of dead row versions and dirty pages, and the autovacuum and spread
         checkpoint they cause ran through the next section (a submit p99 of 105 ms at
@@ -159,8 +168,8 @@ class Bench:
         not a flattering start for writes: every page's first change after it is logged in
         full."""
         started = time.monotonic()
-        with psycopg.connect(self.bench_url, autocommit=True) as conn:
-            conn.execute("vacuum (analyze) lb.leaderboard, lb.game_sessions, lb.users")
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("vacuum (analyze) lb.board_entries, lb.game_sessions, lb.users")
             conn.execute("checkpoint")
         log.info("settled", seconds=round(time.monotonic() - started, 1))
 
@@ -172,24 +181,36 @@ class Bench:
         except Exception:
             return False
 
+    def url_of(self, database: str) -> str:
+        return _with_database(self.admin_url, database)
+
+    def fresh_database(self, database: str) -> str:
+        """An empty, migrated database; returns its URL."""
+        self._recreate(database)
+        url = self.url_of(database)
+        migrate.migrate(url)
+        return url
+
     def _recreate(self, name: str) -> None:
         with psycopg.connect(self.admin_url, autocommit=True) as admin:
             admin.execute(f"drop database if exists {name} with (force)")
             admin.execute(f"create database {name}")
 
-    def _redis(self) -> redis.Redis:
+    keys = KEYS
+
+    def redis(self) -> redis.Redis:
         return redis.Redis.from_url(self.redis_url, socket_timeout=60)
 
-    def _clear_redis(self) -> None:
-        client = self._redis()
+    def clear_redis(self) -> None:
+        client = self.redis()
         keys = list(client.scan_iter(match=f"{PREFIX}*", count=1000))
         for i in range(0, len(keys), 1000):
             client.unlink(*keys[i : i + 1000])
         client.close()
 
-    def _service_env(self, **extra: str) -> dict[str, str]:
+    def _service_env(self, database_url: str | None = None, **extra: str) -> dict[str, str]:
         return {
-            "DATABASE_URL": self.bench_url,
+            "DATABASE_URL": database_url or self.bench_url,
             "REDIS_URL": self.redis_url,
             "LEADERBOARD_REDIS_PREFIX": PREFIX,
             "RATE_LIMIT": "off",
@@ -198,17 +219,21 @@ class Bench:
         }
 
     def _bridge(self) -> Service:
+        return self.start_bridge(self.bench_url)
+
+    def start_bridge(self, database_url: str) -> Service:
         """A running bridge that has caught up: it went to sleep, so nothing was left to
         apply. Measuring while it still catches up on the previous run's changes would
         charge that work to the next run."""
-        service = Service("bridge", self._service_env()).start()
-        client = self._redis()
-        index = RankIndex(client, PREFIX)
+        service = Service("bridge", self._service_env(database_url)).start()
+        client = self.redis()
+        index = IndexReader(client, KEYS)
         deadline = time.monotonic() + 120
         try:
             while time.monotonic() < deadline:
                 beats = index.heartbeats(5)
-                if beats and beats[0].get("mode") == "asleep" and client.exists(f"{PREFIX}meta"):
+                built = client.exists(KEYS.board_meta("global"))
+                if beats and beats[0].get("mode") == "asleep" and built:
                     return service
                 time.sleep(0.2)
         finally:
@@ -242,13 +267,13 @@ class Bench:
             )
         with psycopg.connect(self.bench_url, autocommit=True) as conn:
             started = time.perf_counter()
-            conn.execute("vacuum lb.leaderboard")
+            conn.execute("vacuum lb.board_entries")
             vacuum_s = time.perf_counter() - started
-            self._clear_redis()
-            index = RankIndex(self._redis(), PREFIX)
-            feed = ChangeFeed(conn)
-            with feed.snapshot() as position:
-                players, index_s = rebuild(feed, index, position)
+            self.clear_redis()
+            started = time.perf_counter()
+            built = rebuild_all(ChangeFeed(conn), IndexWriter(self.redis(), KEYS))
+            index_s = time.perf_counter() - started
+            players = sum(b.members for b in built if b is not None)
         return {
             "rounds": rounds,
             "reference_load_s": statistics.median(r["reference_load_s"] for r in rounds),
@@ -263,7 +288,8 @@ class Bench:
                 "reference": f"psql -v users={s.users} -v sessions={s.sessions} "
                 "-f perf/reference_load.sql (one transaction)",
                 "ours": f"select * from lb.seed({s.users}, {s.sessions}, 0.42)",  # noqa: S608
-                "redis_index": "bridge.syncer.rebuild (COPY -> temporary key -> RENAME)",
+                "redis_index": "leaderboard.index.rebuild.rebuild_all"
+                " (per board: COPY -> temporary keys -> RENAME)",
                 "cli": f"leaderboard seed --users {s.users} --sessions {s.sessions}",
             },
         }
@@ -349,13 +375,13 @@ class Bench:
             "sql_scenarios": scenarios,
         }
 
-    def _propagation_cpu(self, bridge: Service) -> CpuMeter:
+    def _propagation_cpu(self, bridge: Service, database_url: str | None = None) -> CpuMeter:
         """What propagation costs while pgbench runs, when the servers are local: Redis, the
         bridge, and the bridge's PostgreSQL backend, as % of one core."""
-        client = self._redis()
+        client = self.redis()
         redis_pid = int(client.info("server")["process_id"])
         client.close()
-        with psycopg.connect(self.bench_url, autocommit=True) as conn:
+        with psycopg.connect(database_url or self.bench_url, autocommit=True) as conn:
             backends = [
                 pid
                 for (pid,) in conn.execute(
@@ -373,12 +399,18 @@ class Bench:
         )
 
     def _lag(self, bridge: Service, s: Scale) -> dict[str, Any]:
-        client = self._redis()
+        return self.lag(bridge, self.bench_url, "submit")
+
+    def lag(self, bridge: Service, database_url: str, script: str) -> dict[str, Any]:
+        """Propagation lag at the scale's lag rate: the bridge's own histogram, diffed over
+        the pgbench run."""
+        s = self.scale
+        client = self.redis()
         before = _lag_histogram(client)
-        with self._propagation_cpu(bridge) as cpu:
+        with self._propagation_cpu(bridge, database_url) as cpu:
             result = pgbench.run(
-                self.bench_url,
-                "submit",
+                database_url,
+                script,
                 clients=8,
                 threads=2,
                 seconds=s.lag_seconds,
@@ -499,13 +531,14 @@ class Bench:
 
     def memory(self) -> dict[str, Any]:
         s = self.scale
-        client = self._redis()
-        scores = client.memory_usage(f"{PREFIX}scores", samples=0) or 0
+        client = self.redis()
+        scores_key = KEYS.scores("global", encoding.ALL_TIME)
+        scores = client.memory_usage(scores_key, samples=0) or 0
         names = sum(
             client.memory_usage(k, samples=0) or 0
-            for k in client.scan_iter(match=f"{PREFIX}names:*", count=1000)
+            for k in client.scan_iter(match=f"{KEYS.names_prefix}*", count=1000)
         )
-        players = client.zcard(f"{PREFIX}scores")
+        players = client.zcard(scores_key)
         info = client.info("memory")
         client.close()
         bridge = self._bridge()
@@ -547,7 +580,7 @@ class Bench:
             "index_sorted_set_mb": round(scores / 1e6, 1),
             "usernames_mb": round(names / 1e6, 1),
             "redis_used_memory_mb": round(info["used_memory"] / 1e6, 1),
-            "command": f"MEMORY USAGE {PREFIX}scores SAMPLES 0; the same over {PREFIX}names:*",
+            "command": f"MEMORY USAGE {scores_key} SAMPLES 0; the same over {KEYS.names_prefix}*",
             "bridge_soak": {
                 "seconds": s.soak_seconds,
                 "submit_rate": s.soak_rate,
@@ -584,7 +617,7 @@ def _lag_histogram(client: redis.Redis) -> tuple[list[float], list[int]]:
 
 
 def _freshest_heartbeat(client: redis.Redis) -> dict[str, str]:
-    beats = RankIndex(client, PREFIX).heartbeats(60)
+    beats = IndexReader(client, KEYS).heartbeats(60)
     if not beats:
         raise RuntimeError("no bridge heartbeat")
     return max(beats, key=lambda b: float(b["heartbeat_at"]))

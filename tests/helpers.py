@@ -15,15 +15,34 @@ def db_state(conn: psycopg.Connection) -> dict[str, Any]:
         select
             (select count(*) from lb.users),
             (select count(*) from lb.game_sessions),
-            (select count(*) from lb.leaderboard),
-            (select coalesce(sum(total_score), 0) from lb.leaderboard),
+            (select count(*) from lb.board_entries),
+            (select coalesce(sum(value), 0) from lb.board_entries),
+            (select coalesce(array_agg(
+                e.board_no || ':' || e.period_start || ':' || e.user_id || ':' || e.value
+                || ':' || e.tie_at order by e.board_no, e.period_start, e.user_id), '{}')
+               from lb.board_entries as e),
             (select count(*) from lb.idempotency_keys),
-            (select coalesce(array_agg(b.bucket || ':' || b.players order by b.bucket), '{}')
-               from lb.score_buckets as b where b.players > 0),
-            (select epoch from lb.feed_epoch)
+            (select coalesce(array_agg(
+                b.board_no || ':' || b.period_start || ':' || b.bucket || ':' || b.players
+                order by b.board_no, b.period_start, b.bucket), '{}')
+               from lb.board_buckets as b where b.players > 0),
+            (select epoch from lb.feed_epoch),
+            (select boards_version from lb.feed_epoch),
+            (select coalesce(array_agg(b::text order by b.board_no), '{}') from lb.boards as b)
         """
     ).fetchone()
-    keys = ("users", "sessions", "ranked", "total", "idempotency_keys", "histogram", "epoch")
+    keys = (
+        "users",
+        "sessions",
+        "entries",
+        "total",
+        "values",
+        "idempotency_keys",
+        "histogram",
+        "epoch",
+        "boards_version",
+        "boards",
+    )
     return dict(zip(keys, row, strict=True))
 
 
@@ -45,6 +64,16 @@ def assert_rejected(
     assert fragment in caught.value.diag.message_primary
     assert db_state(observer) == before
     return caught.value
+
+
+def global_totals(conn: psycopg.Connection) -> dict[int, int]:
+    """Every player's total on the `global` board."""
+    return dict(
+        conn.execute(
+            "select e.user_id, e.value from lb.board_entries as e"
+            " join lb.boards as b using (board_no) where b.board_id = 'global'"
+        ).fetchall()
+    )
 
 
 def expected_ranks(totals: dict[int, int]) -> dict[int, int]:

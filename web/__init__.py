@@ -48,7 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     svc = Services(settings)
     app.extensions["leaderboard"] = svc
     app.extensions["leaderboard.events"] = stream.EventHub(
-        svc.redis, svc.index.events_channel, max_clients=max(1, settings.web_threads // 2)
+        svc.redis, svc.keys.events, max_clients=max(1, settings.web_threads // 2)
     )
     atexit.register(svc.close)
 
@@ -65,7 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app=app,
         storage_uri=settings.redis_url,
         # every key under the project prefix, so a Redis ACL can confine the web user to it
-        storage_options={"key_prefix": f"{settings.redis_prefix}ratelimit"},
+        storage_options={"key_prefix": svc.keys.ratelimit},
         strategy="moving-window",
         headers_enabled=True,
         swallow_errors=True,  # Redis down: count in memory rather than fail requests

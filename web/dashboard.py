@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
+from leaderboard.rules import GAME_MODES
+
 bp = Blueprint("dashboard", __name__)
 
 
@@ -11,5 +13,8 @@ bp = Blueprint("dashboard", __name__)
 def index():
     settings = current_app.config["SETTINGS"]
     return render_template(
-        "index.html", development=settings.development, refresh_ms=settings.refresh_interval_ms
+        "index.html",
+        development=settings.development,
+        refresh_ms=settings.refresh_interval_ms,
+        game_modes=GAME_MODES,
     )

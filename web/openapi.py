@@ -11,6 +11,7 @@ from typing import Any, Literal
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, ConfigDict
 
+from leaderboard.rules import GameMode
 from web.validation import SeedRequest, SubmitRequest
 
 bp = Blueprint("openapi", __name__)
@@ -60,7 +61,7 @@ class PlayerRank(Strict):
 class Session(Strict):
     session_id: int
     score: int
-    game_mode: str
+    game_mode: GameMode
     played_at: str
 
 

@@ -17,7 +17,7 @@ import redis
 from leaderboard import sqlapi
 from leaderboard.clock import iso
 from leaderboard.errors import Unavailable
-from leaderboard.rankindex import IndexUnavailable, Ranked
+from leaderboard.index.reader import IndexUnavailable, Ranked
 from web.services import Services
 
 

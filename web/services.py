@@ -23,7 +23,8 @@ from leaderboard import sqlapi
 from leaderboard.clock import iso
 from leaderboard.config import Settings
 from leaderboard.errors import LeaderboardError, Unavailable
-from leaderboard.rankindex import RankIndex
+from leaderboard.index.keys import Keys
+from leaderboard.index.reader import IndexReader
 
 POOL_TIMEOUT_S = 1.0
 # The cached top 10 changes once per refresh interval (10 s): each process reuses its decoded
@@ -78,7 +79,8 @@ class Services:
             socket_connect_timeout=0.5,
             health_check_interval=30,
         )
-        self.index = RankIndex(self.redis, settings.redis_prefix)
+        self.keys = Keys(settings.redis_prefix)
+        self.index = IndexReader(self.redis, self.keys)
         self.names = NameCache(self)
         self.health = HealthMonitor(self)
         self._closers: list = []

@@ -39,13 +39,13 @@ class EventHub:
         self.client = client
         self.channel = channel
         self.max_clients = max_clients
-        self._clients: set[queue.Queue] = set()
+        self._clients: dict[queue.Queue, str] = {}  # queue -> the board it follows
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pubsub: redis.client.PubSub | None = None
         self._closed = threading.Event()
 
-    def subscribe(self) -> queue.Queue:
+    def subscribe(self, board: str = "global") -> queue.Queue:
         with self._lock:
             if len(self._clients) >= self.max_clients:
                 raise ApiError(
@@ -55,7 +55,7 @@ class EventHub:
                     headers={"Retry-After": "30"},
                 )
             q: queue.Queue = queue.Queue(maxsize=32)
-            self._clients.add(q)
+            self._clients[q] = board
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._listen, name="sse-hub", daemon=True)
                 self._thread.start()
@@ -63,7 +63,7 @@ class EventHub:
 
     def unsubscribe(self, q: queue.Queue) -> None:
         with self._lock:
-            self._clients.discard(q)
+            self._clients.pop(q, None)
 
     def close(self) -> None:
         """Stop listening (app shutdown): closing the subscription ends the blocking read."""
@@ -83,8 +83,9 @@ class EventHub:
                 for message in pubsub.listen():
                     if message.get("type") != "message":
                         continue
+                    board = _board_of(message["data"])
                     with self._lock:
-                        clients = list(self._clients)
+                        clients = [q for q, b in self._clients.items() if b == board]
                     for q in clients:
                         # a stalled client misses an update; the next one replaces it
                         with contextlib.suppress(queue.Full):
@@ -95,6 +96,14 @@ class EventHub:
                 log.warning("events_unavailable", error=str(exc))
                 self._closed.wait(delay)
                 delay = min(10.0, delay * 2)
+
+
+def _board_of(raw: bytes | str) -> str | None:
+    """Events name their board; one published before boards existed is the global one's."""
+    try:
+        return json.loads(raw).get("board", "global")
+    except (ValueError, AttributeError):
+        return None
 
 
 def _event(name: str, data: str) -> str:

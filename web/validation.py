@@ -4,15 +4,15 @@ parsing of path and query parameters. The same models feed the OpenAPI document.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated
 
 from flask import Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from leaderboard.rules import DEFAULT_GAME_MODE, GAME_MODES, GameMode, one_of
 from web.errors import ApiError
 
 MAX_ID = 2**63 - 1
-GameMode = Literal["classic", "ranked", "casual", "tournament"]
 PositiveId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 
 
@@ -23,7 +23,7 @@ class SubmitRequest(BaseModel):
     score: Annotated[int, Field(strict=True, ge=0, le=1_000_000)] = Field(
         description="points scored in this game session, 0 to 1,000,000"
     )
-    game_mode: GameMode = Field("classic", description="defaults to classic")
+    game_mode: GameMode = Field(DEFAULT_GAME_MODE, description=f"defaults to {DEFAULT_GAME_MODE}")
 
 
 class SeedRequest(BaseModel):
@@ -38,7 +38,7 @@ class SeedRequest(BaseModel):
 FIELD_RULES = {
     "user_id": "must be a positive integer",
     "score": "must be an integer from 0 to 1000000",
-    "game_mode": "must be one of classic, ranked, casual, tournament",
+    "game_mode": one_of(GAME_MODES),
     "user_count": "must be an integer from 1 to 10000",
     "sessions_per_user": "must be an integer from 0 to 50",
     "clear_existing": "must be true or false",

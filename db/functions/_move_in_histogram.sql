@@ -1,26 +1,30 @@
--- Keep lb.score_buckets exact: move one player from the bucket of its old total (null for a
--- new player) to the bucket of its new one. Called at commit by the deferred trigger on
--- lb.leaderboard. Bucket rows are locked in ascending bucket order, so two committing
--- transactions can never wait on each other in a cycle.
-create or replace function lb._move_in_histogram(p_old_total bigint, p_new_total bigint)
+-- Keep lb.board_buckets exact: move one entry of a board-period from the bucket of its old
+-- value (null for a new entry) to the bucket of its new one. Called at commit by the deferred
+-- triggers on lb.board_entries. Bucket rows are locked in ascending bucket order, so two
+-- committing transactions can never wait on each other in a cycle.
+create or replace function lb._move_in_histogram(
+    p_board_no integer, p_period timestamptz, p_old_value bigint, p_new_value bigint
+)
 returns void
 language plpgsql
 as $$
 declare
-    v_old bigint := lb._score_bucket(p_old_total);
-    v_new bigint := lb._score_bucket(p_new_total);
+    v_old bigint := lb._score_bucket(p_old_value);
+    v_new bigint := lb._score_bucket(p_new_value);
 begin
     if v_old = v_new then
         return;
     end if;
     if v_old < v_new then
-        update lb.score_buckets as b set players = b.players - 1 where b.bucket = v_old;
+        update lb.board_buckets as b set players = b.players - 1
+        where b.board_no = p_board_no and b.period_start = p_period and b.bucket = v_old;
     end if;
-    insert into lb.score_buckets as b (bucket, players)
-    values (v_new, 1)
-    on conflict (bucket) do update set players = b.players + 1;
+    insert into lb.board_buckets as b (board_no, period_start, bucket, players)
+    values (p_board_no, p_period, v_new, 1)
+    on conflict (board_no, period_start, bucket) do update set players = b.players + 1;
     if v_old > v_new then
-        update lb.score_buckets as b set players = b.players - 1 where b.bucket = v_old;
+        update lb.board_buckets as b set players = b.players - 1
+        where b.board_no = p_board_no and b.period_start = p_period and b.bucket = v_old;
     end if;
 end;
 $$;

@@ -7,7 +7,7 @@ returns text[]
 language plpgsql
 as $$
 declare
-    v_tables regclass[] := array['lb.users', 'lb.game_sessions', 'lb.leaderboard']::regclass[];
+    v_tables regclass[] := array['lb.users', 'lb.game_sessions', 'lb.board_entries']::regclass[];
     v_keys text[];
     v_indexes text[];
     v_foreign_keys text[];

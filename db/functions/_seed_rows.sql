@@ -1,7 +1,8 @@
--- Insert p_users new players and p_sessions sessions among them, then their totals and
--- histogram rows. Players' activity is skewed (a few play a lot), scores are skewed low
--- (cube of a uniform: median 125k, a long tail up to 1M), modes are 40/30/20/10 percent
--- classic/ranked/casual/tournament, and sessions spread over the last 90 days.
+-- Insert p_users new players and p_sessions sessions among them, then their values on every
+-- enabled board (its readable periods) with histogram rows. Players' activity is skewed (a
+-- few play a lot), scores are skewed low (cube of a uniform: median 125k, a long tail up to
+-- 1M), modes are 40/30/20/10 percent classic/ranked/casual/tournament, and sessions spread
+-- over the last 35 days, so weekly and daily boards have several periods filled.
 create or replace function lb._seed_rows(p_users integer, p_sessions integer)
 returns table (users_created bigint, sessions_created bigint, players_ranked bigint)
 language plpgsql
@@ -15,6 +16,8 @@ declare
     v_now timestamptz := now();
     v_step timestamptz := clock_timestamp();
     v_rows bigint;
+    v_board lb.boards;
+    v_current bigint;
 begin
     -- The tables are locked, so nobody else draws ids between nextval and setval.
     v_first_user := nextval(v_user_seq);
@@ -44,7 +47,7 @@ begin
             when s.r_mode < 0.9 then 'casual'
             else 'tournament'
         end,
-        v_now - interval '90 days' * s.r_time
+        v_now - interval '35 days' * s.r_time
     from (
         select g, random() as r_player, random() as r_score, random() as r_mode, random() as r_time
         from generate_series(1, p_sessions) as g
@@ -57,22 +60,18 @@ begin
         round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
     v_step := clock_timestamp();
 
-    -- New sessions belong to new players only, so every total here is a new leaderboard row.
-    insert into lb.leaderboard (user_id, total_score)
-    select s.user_id, sum(s.score)
-    from lb.game_sessions as s
-    where s.id >= v_first_session
-    group by s.user_id;
-    get diagnostics players_ranked = row_count;
-
-    insert into lb.score_buckets as b (bucket, players)
-    select lb._score_bucket(l.total_score), count(*)
-    from lb.leaderboard as l
-    where l.user_id >= v_first_user
-    group by 1
-    on conflict (bucket) do update set players = b.players + excluded.players;
-    raise notice 'seed: % totals in % s', players_ranked,
-        round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
+    -- New sessions belong to new players only, so every value here is a new board entry.
+    players_ranked := 0;
+    for v_board in select b.* from lb.boards as b where b.enabled order by b.board_no loop
+        v_current := lb._period_number(v_board, lb._now());
+        v_rows := lb._fill_board(v_board, v_first_session, v_current - v_board.retain_periods, v_current);
+        if v_board.board_id = 'global' then
+            players_ranked := v_rows;
+        end if;
+        raise notice 'seed: board % with % entries in % s', v_board.board_id, v_rows,
+            round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
+        v_step := clock_timestamp();
+    end loop;
     return next;
 end;
 $$;

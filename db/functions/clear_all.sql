@@ -1,5 +1,5 @@
--- Admin: delete every player, session, total and idempotency key, and restart ids. Bridges
--- see the new epoch and rebuild their index empty.
+-- Admin: delete every player, session, board value and idempotency key, and restart player
+-- and session ids; the boards themselves stay. Bridges see the new epoch and rebuild empty.
 create or replace function lb.clear_all()
 returns void
 language plpgsql
@@ -8,7 +8,7 @@ security definer
 set search_path = pg_catalog, pg_temp
 as $$
 begin
-    truncate lb.idempotency_keys, lb.game_sessions, lb.leaderboard, lb.score_buckets, lb.users
+    truncate lb.idempotency_keys, lb.game_sessions, lb.board_entries, lb.board_buckets, lb.users
     restart identity;
     perform lb._bump_epoch();
     perform lb._wake_bridge();

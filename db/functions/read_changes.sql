@@ -1,13 +1,25 @@
--- Players whose total changed since a snapshot, with their absolute totals; null means all.
--- The username comes only for players created since the snapshot (and for everyone when
--- p_since is null): names never change, so a reader already has the others.
+-- Board entries that changed since a snapshot, with their absolute values; p_since null means
+-- all of them, p_boards null means every board. Periods come as epoch seconds (null: an
+-- all-time board's one period), tie times as epoch microseconds (null on 'shared' boards),
+-- updated_at as epoch seconds: parsing a timestamp per change cost the bridge more CPU than
+-- everything else it does with the change. The username comes only for entries created since
+-- the snapshot (and for everyone when p_since is null): names never change, so a reader
+-- already has the others.
 -- A row is new to the caller iff its stamp was not visible in p_since: stamped at or after
 -- p_since's xmax, or by a transaction in progress then (its xip). Unlike "id > last_seen"
 -- this cannot skip a transaction that took its id early and committed late.
 -- Custom plans on constants: a generic plan would estimate "changed_xid >= $1" at a third of
 -- the table and scan all of it on every poll.
-create or replace function lb.read_changes(p_since pg_snapshot)
-returns table (user_id bigint, total_score bigint, updated_at timestamptz, username text)
+create or replace function lb.read_changes(p_since pg_snapshot, p_boards integer[] default null)
+returns table (
+    board_no integer,
+    period_start bigint,
+    user_id bigint,
+    value bigint,
+    tie_us bigint,
+    updated_at double precision,
+    username text
+)
 language plpgsql
 stable
 security definer
@@ -20,35 +32,37 @@ declare
 begin
     if p_since is null then
         return query
-        select l.user_id, l.total_score, l.updated_at, u.username
-        from lb.leaderboard as l
-        inner join lb.users as u on l.user_id = u.id;
+        select
+            e.board_no,
+            case when e.period_start <> '-infinity' then extract(epoch from e.period_start)::bigint end,
+            e.user_id,
+            e.value,
+            case when e.tie_at <> '-infinity' then (extract(epoch from e.tie_at) * 1000000)::bigint end,
+            extract(epoch from e.updated_at)::float8,
+            u.username
+        from lb.board_entries as e
+        inner join lb.users as u on e.user_id = u.id
+        where p_boards is null or e.board_no = any(p_boards);
         return;
     end if;
-    -- CASE evaluates the name lookup only for rows created since the snapshot
+    -- CASE evaluates the name lookup only for rows created since the snapshot; every xip
+    -- entry is below xmax, so the two conditions never match the same stamp twice (the plan
+    -- is a BitmapOr of two ranges of the changed_xid index)
     return query
     select
-        l.user_id,
-        l.total_score,
-        l.updated_at,
-        case when l.created_xid >= v_xmax or l.created_xid = any(v_xip) then
-            (select u.username from lb.users as u where u.id = l.user_id)
+        e.board_no,
+        case when e.period_start <> '-infinity' then extract(epoch from e.period_start)::bigint end,
+        e.user_id,
+        e.value,
+        case when e.tie_at <> '-infinity' then (extract(epoch from e.tie_at) * 1000000)::bigint end,
+        extract(epoch from e.updated_at)::float8,
+        case when e.created_xid >= v_xmax or e.created_xid = any(v_xip) then
+            (select u.username from lb.users as u where u.id = e.user_id)
         end
-    from lb.leaderboard as l
-    where l.changed_xid >= v_xmax;
-    -- every xip entry is below xmax, so no row comes back twice
-    if cardinality(v_xip) > 0 then
-        return query
-        select
-            l.user_id,
-            l.total_score,
-            l.updated_at,
-            case when l.created_xid >= v_xmax or l.created_xid = any(v_xip) then
-                (select u.username from lb.users as u where u.id = l.user_id)
-            end
-        from lb.leaderboard as l
-        where l.changed_xid = any(v_xip);
-    end if;
+    from lb.board_entries as e
+    where
+        (e.changed_xid >= v_xmax or e.changed_xid = any(v_xip))
+        and (p_boards is null or e.board_no = any(p_boards));
 end;
 $$;
 

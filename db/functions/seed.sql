@@ -1,6 +1,7 @@
 -- Admin: add p_users players and p_sessions sessions among them, generated inside PostgreSQL
--- with generate_series. Into empty tables it loads bare tables and builds keys and indexes
--- once at the end; otherwise it appends with every index in place. Submits wait while it runs.
+-- with generate_series, and their values on every enabled board. Into empty tables it loads
+-- bare tables and builds keys and indexes once at the end; otherwise it appends with every
+-- index in place. Submits wait while it runs.
 -- p_random_seed (-1..1) makes the data reproducible.
 create or replace function lb.seed(
     p_users integer,
@@ -35,13 +36,10 @@ begin
     end if;
 
     -- EXCLUSIVE still lets readers in; it keeps writers out so ids and totals stay consistent.
-    lock table lb.users, lb.game_sessions, lb.leaderboard, lb.score_buckets, lb.idempotency_keys
+    lock table lb.users, lb.game_sessions, lb.board_entries, lb.board_buckets, lb.idempotency_keys
     in exclusive mode;
 
-    -- the seed adds its players to the histogram in one aggregate; a row trigger per player
-    -- would queue a million deferred events
-    alter table lb.leaderboard disable trigger _500_maintain_histogram;
-    if exists (select from lb.users) or exists (select from lb.leaderboard) then
+    if exists (select from lb.users) or exists (select from lb.board_entries) then
         return query select * from lb._seed_rows(p_users, p_sessions);
     else
         v_restore := lb._seed_drop_keys();
@@ -54,9 +52,8 @@ begin
             round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
     end if;
 
-    alter table lb.leaderboard enable trigger _500_maintain_histogram;
     v_step := clock_timestamp();
-    analyze lb.users, lb.game_sessions, lb.leaderboard, lb.score_buckets;
+    analyze lb.users, lb.game_sessions, lb.board_entries, lb.board_buckets;
     raise notice 'seed: analyze in % s', round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
     perform lb._bump_epoch();
     perform lb._wake_bridge();

@@ -1,11 +1,28 @@
--- One page of the leaderboard, highest total first, ties by user_id, with competition ranks.
-create or replace function lb.top_players(p_limit integer default 10, p_offset integer default 0)
-returns table (rank bigint, user_id bigint, username text, total_score bigint)
+-- One page of a board in one period (default: `global`, the current period), best first,
+-- with ranks and the period's bounds (null for an all-time board). Shared ties: competition
+-- ranks, ties listed by user_id; earliest ties: whoever reached the value first ranks higher.
+create or replace function lb.top_players(
+    p_limit integer default 10,
+    p_offset integer default 0,
+    p_board text default 'global',
+    p_period timestamptz default null
+)
+returns table (
+    rank bigint,
+    user_id bigint,
+    username text,
+    total_score bigint,
+    period_start timestamptz,
+    period_end timestamptz
+)
 language plpgsql
 stable
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+    v_board lb.boards;
+    v_period timestamptz;
 begin
     if p_limit is null or p_limit not between 1 and 100 then
         perform lb._invalid_argument('p_limit', 'must be an integer from 1 to 100', p_limit::text);
@@ -13,38 +30,50 @@ begin
     if p_offset is null or p_offset < 0 then
         perform lb._invalid_argument('p_offset', 'must be a non-negative integer', p_offset::text);
     end if;
-    -- Only the first row's rank needs the histogram: a later row whose total differs from the
-    -- row before it starts its tie group, so its rank is its position.
+    v_board := lb._board(p_board);
+    v_period := lb._resolve_period(v_board, p_period);
+    -- Only the first row's rank needs the histogram: on shared boards a later row whose value
+    -- differs from the row before it starts its tie group, so its rank is its position; on
+    -- earliest boards every rank is a position.
     return query
     with page as (
         select
-            l.user_id,
-            l.total_score,
-            row_number() over (order by l.total_score desc, l.user_id) as n
+            e.user_id,
+            e.value,
+            e.tie_at,
+            row_number() over (order by e.value desc, e.tie_at, e.user_id) as n
         from (
-            select l.user_id, l.total_score
-            from lb.leaderboard as l
-            order by l.total_score desc, l.user_id
+            select e.user_id, e.value, e.tie_at
+            from lb.board_entries as e
+            where e.board_no = v_board.board_no and e.period_start = v_period
+            order by e.value desc, e.tie_at, e.user_id
             limit p_limit offset p_offset
-        ) as l
+        ) as e
     ),
 
     head as (
-        select lb._rank_of_total(p.total_score) as rank, p.total_score
+        select
+            lb._rank_in_period(
+                v_board.board_no, v_period, v_board.tie_break, p.value, p.tie_at, p.user_id
+            ) as rank,
+            p.value
         from page as p
-        where p.n = 1
+        where p.n = 1 and v_board.tie_break = 'shared'
     )
 
     select
         case
-            when p.total_score = h.total_score then h.rank
-            else p_offset + min(p.n) over (partition by p.total_score)
+            when v_board.tie_break = 'earliest' then p_offset + p.n
+            when p.value = h.value then h.rank
+            else p_offset + min(p.n) over (partition by p.value)
         end,
         p.user_id,
         u.username,
-        p.total_score
+        p.value,
+        nullif(v_period, '-infinity'),
+        nullif(lb._period_end(v_board, v_period), 'infinity')
     from page as p
-    cross join head as h
+    left join head as h on true
     inner join lb.users as u on p.user_id = u.id
     order by p.n;
 end;

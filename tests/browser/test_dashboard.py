@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import free_port
-from tests.integration.bridge_helpers import BridgeThread, converged, settings_for, wait_until
+from tests.integration.bridge_helpers import KEYS, BridgeThread, converged, settings_for, wait_until
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -83,11 +83,11 @@ def test_dashboard_live_top10_search_submit_and_countdown(
 ):
     conn.execute("select * from lb.seed(200, 1000, 0.9)")
     challenger = conn.execute(
-        "select user_id from lb.leaderboard order by total_score limit 1"
+        "select user_id from lb.board_entries order by value limit 1"
     ).fetchone()[0]
     with BridgeThread(settings_for(database_url, redis_url, refresh_interval_ms=2000)):
         wait_until(
-            lambda: converged(conn, redis_client) and redis_client.get("lb:v1:top10"),
+            lambda: converged(conn, redis_client) and redis_client.get(KEYS.top10("global")),
             message="index and cache",
         )
         page.goto(server)

@@ -1,4 +1,4 @@
-"""The durable change record the bridge reads: per-player stamps read by snapshot."""
+"""The durable change record the bridge reads: per-entry stamps read by snapshot."""
 
 import time
 
@@ -12,7 +12,7 @@ def position(conn):
 
 def changed(conn, since):
     rows = conn.execute(
-        "select user_id, total_score from lb.read_changes(%s::pg_snapshot)", (since,)
+        "select user_id, value from lb.read_changes(%s::pg_snapshot)", (since,)
     ).fetchall()
     return dict(rows)
 
@@ -57,10 +57,10 @@ def test_an_aborted_transaction_leaves_no_change(conn, connect, players):
     assert changed(conn, snap) == {}
 
 
-def test_the_record_is_bounded_by_the_number_of_players(conn, players):
+def test_the_record_is_bounded_by_the_number_of_entries(conn, players):
     for i in range(200):
         conn.execute("select lb.submit_score(%s, 1)", (players[i % 2],))
-    assert conn.execute("select count(*) from lb.leaderboard").fetchone() == (2,)
+    assert conn.execute("select count(*) from lb.board_entries").fetchone() == (2,)
     assert len(changed(conn, None)) == 2
 
 
@@ -118,7 +118,7 @@ def test_read_changes_stays_an_index_scan_after_many_calls(conn, players):
     """A generic plan would estimate 'changed_xid >= $1' at a third of the table and scan it
     all on every poll; the function forces custom plans."""
     conn.execute("select * from lb.seed(5000, 20000)")
-    conn.execute("analyze lb.leaderboard")
+    conn.execute("analyze lb.board_entries")
     snap, _ = position(conn)
     conn.execute("load 'auto_explain'")
     conn.execute("set auto_explain.log_min_duration = 0")
@@ -128,7 +128,7 @@ def test_read_changes_stays_an_index_scan_after_many_calls(conn, players):
     conn.add_notice_handler(lambda d: plans.append(d.message_primary or ""))
     for _ in range(8):
         changed(conn, snap)
-    inner = [p for p in plans if "lb.leaderboard" in p and "changed_xid" in p]
+    inner = [p for p in plans if "lb.board_entries" in p and "changed_xid" in p]
     assert inner, plans
     assert all("Seq Scan" not in p for p in inner), inner[-1]
 
@@ -178,12 +178,13 @@ def test_poll_changes_is_one_consistent_read(conn, players):
     since, _ = position(conn)
     conn.execute("select lb.submit_score(%s, 3)", (b,))
     rows = conn.execute(
-        "select snapshot::text, epoch, user_id, total_score from lb.poll_changes(%s)", (since,)
+        "select snapshot::text, epoch, board_no, user_id, value from lb.poll_changes(%s)",
+        (since,),
     ).fetchall()
     header = [r for r in rows if r[2] is None]
     assert len(header) == 1
     assert header[0][1] == position(conn)[1]
-    assert {r[2]: r[3] for r in rows if r[2] is not None} == {b: 3}
+    assert {r[3]: r[4] for r in rows if r[2] is not None} == {b: 3}
     # nothing is new relative to the snapshot the poll itself returned
     assert changed(conn, header[0][0]) == {}
 

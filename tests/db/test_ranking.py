@@ -21,7 +21,9 @@ def test_ties_share_a_rank_and_the_next_rank_skips(conn):
     assert conn.execute("select rank from lb.player_rank(%s)", (b,)).fetchone() == (1,)
     assert conn.execute("select rank from lb.player_rank(%s)", (c,)).fetchone() == (3,)
     # d never played: total 0, rank null, and not listed
-    assert conn.execute("select * from lb.player_rank(%s)", (d,)).fetchone() == (d, "p3", 0, None)
+    assert conn.execute(
+        "select user_id, username, total_score, rank from lb.player_rank(%s)", (d,)
+    ).fetchone() == (d, "p3", 0, None)
 
 
 def test_a_score_of_zero_ranks_the_player(conn):
@@ -92,9 +94,9 @@ def test_players_around_is_the_window_in_leaderboard_order(conn):
 def test_players_around_a_player_without_sessions_is_that_player_alone(conn):
     a, b = make_players(conn, 2)
     conn.execute("select lb.submit_score(%s, 5)", (a,))
-    assert conn.execute("select * from lb.players_around(%s)", (b,)).fetchall() == [
-        (None, b, "p1", 0)
-    ]
+    assert conn.execute(
+        "select rank, user_id, username, total_score from lb.players_around(%s)", (b,)
+    ).fetchall() == [(None, b, "p1", 0)]
     assert_rejected(
         conn,
         "22023",
@@ -140,12 +142,15 @@ def test_histogram_rank_is_exact_across_bucket_boundaries(conn):
 
 def check_histogram(conn):
     exact = conn.execute(
-        "select coalesce(array_agg(b || ':' || n order by b), '{}') from"
-        " (select total_score / 10000 as b, count(*) as n from lb.leaderboard group by 1) as h"
+        "select coalesce(array_agg(board_no || ':' || period_start || ':' || b || ':' || n"
+        " order by board_no, period_start, b), '{}') from"
+        " (select board_no, period_start, value / 10000 as b, count(*) as n from lb.board_entries"
+        " group by 1, 2, 3) as h"
     ).fetchone()[0]
     kept = conn.execute(
-        "select coalesce(array_agg(bucket || ':' || players order by bucket), '{}')"
-        " from lb.score_buckets where players > 0"
+        "select coalesce(array_agg(board_no || ':' || period_start || ':' || bucket || ':'"
+        " || players order by board_no, period_start, bucket), '{}')"
+        " from lb.board_buckets where players > 0"
     ).fetchone()[0]
     assert kept == exact
 

@@ -7,7 +7,14 @@ import pytest
 
 # The contract, as the README documents it.
 GRANTS = {
-    "lb_game_server": {"create_player", "submit_score", "player_rank", "top_players"},
+    "lb_game_server": {
+        "create_player",
+        "submit_score",
+        "player_rank",
+        "top_players",
+        "boards",
+        "board_periods",
+    },
     "lb_web": {
         "submit_score",
         "player_rank",
@@ -18,6 +25,12 @@ GRANTS = {
         "seed",
         "clear_all",
         "schema_migrations",
+        "boards",
+        "board_periods",
+        "create_board",
+        "update_board",
+        "delete_board",
+        "recompute_board",
     },
     "lb_bridge": {
         "poll_changes",
@@ -26,15 +39,19 @@ GRANTS = {
         "claim_feed",
         "release_feed",
         "schema_migrations",
+        "feed_boards",
+        "prune_periods",
     },
 }
 TABLES = [
     "lb.users",
     "lb.game_sessions",
-    "lb.leaderboard",
+    "lb.board_entries",
     "lb.idempotency_keys",
-    "lb.score_buckets",
+    "lb.board_buckets",
     "lb.feed_epoch",
+    "lb.boards",
+    "lb.game_modes",
 ]
 
 
@@ -127,9 +144,12 @@ def test_a_game_server_plays_through_functions_and_cannot_touch_tables(connect_a
     ).fetchone() == (10,)
     assert game.execute("select rank from lb.player_rank(%s)", (player,)).fetchone() == (1,)
     assert game.execute("select user_id from lb.top_players(1)").fetchone() == (player,)
-    denied(game, "update lb.leaderboard set total_score = 999999999")
+    denied(game, "update lb.board_entries set value = 999999999")
     denied(game, "select * from lb.users")
-    denied(game, "select * from lb.leaderboard")
+    denied(game, "select * from lb.board_entries")
+    denied(game, "select * from lb.create_board('from_game_server')")
+    denied(game, "select lb.delete_board('global')")
+    denied(game, "select lb.recompute_board('global')")
     denied(
         game, "insert into lb.game_sessions (user_id, score, game_mode) values (1, 1, 'classic')"
     )
@@ -159,12 +179,15 @@ def test_the_bridge_role_reads_the_change_record_and_nothing_else(connect_as, co
     player = conn.execute("select lb.create_player('for_bridge')").fetchone()[0]
     conn.execute("select lb.submit_score(%s, 4)", (player,))
     bridge = connect_as("lb_bridge")
-    assert bridge.execute("select * from lb.read_changes(null)").fetchall()[0][:2] == (player, 4)
+    assert bridge.execute("select user_id, value from lb.read_changes(null)").fetchall() == [
+        (player, 4)
+    ]
     bridge.execute("select * from lb.feed_position()")
     assert bridge.execute("select lb.claim_feed()").fetchone() == (True,)
     bridge.execute("select lb.release_feed()")
     denied(bridge, "select * from lb.submit_score(%s, 1)", (player,))
-    denied(bridge, "select * from lb.leaderboard")
+    denied(bridge, "select * from lb.board_entries")
+    denied(bridge, "select * from lb.create_board('from_bridge')")
     denied(bridge, "select * from lb.player_rank(%s)", (player,))
     denied(bridge, "select lb.clear_all()")
 

@@ -27,19 +27,19 @@ def test_bulk_seed_builds_consistent_data_and_restores_every_key(conn):
     assert row[:2] == (300, 2000)
     assert catalog(conn) == before
     state = db_state(conn)
-    assert (state["users"], state["sessions"], state["ranked"]) == (300, 2000, row[2])
+    assert (state["users"], state["sessions"], state["entries"]) == (300, 2000, row[2])
     assert state["epoch"] == epoch + 1
     assert state["total"] == conn.execute("select sum(score) from lb.game_sessions").fetchone()[0]
     mismatched = conn.execute(
-        "select count(*) from lb.leaderboard l join (select user_id, sum(score) s"
-        " from lb.game_sessions group by 1) g using (user_id) where g.s <> l.total_score"
+        "select count(*) from lb.board_entries l join (select user_id, sum(score) s"
+        " from lb.game_sessions group by 1) g using (user_id) where g.s <> l.value"
     ).fetchone()[0]
     assert mismatched == 0
     check_histogram(conn)
     modes = {m for (m,) in conn.execute("select distinct game_mode from lb.game_sessions")}
     assert modes == {"classic", "ranked", "casual", "tournament"}
     spread = conn.execute(
-        "select max(played_at) - min(played_at) > interval '60 days' from lb.game_sessions"
+        "select max(played_at) - min(played_at) > interval '30 days' from lb.game_sessions"
     ).fetchone()[0]
     assert spread
 
@@ -93,14 +93,17 @@ def test_seed_rejects_bad_arguments_and_writes_nothing(conn, args, fragment):
 
 def test_clear_all_empties_everything_and_bumps_the_epoch(conn):
     conn.execute("select * from lb.seed(20, 50)")
-    epoch = db_state(conn)["epoch"]
+    before = db_state(conn)
+    epoch = before["epoch"]
     conn.execute("select lb.clear_all()")
     state = db_state(conn)
     assert state == {
+        **before,
         "users": 0,
         "sessions": 0,
-        "ranked": 0,
+        "entries": 0,
         "total": 0,
+        "values": [],
         "idempotency_keys": 0,
         "histogram": [],
         "epoch": epoch + 1,

@@ -30,7 +30,7 @@ def test_submit_returns_session_and_running_total(conn, player):
     ).fetchall()
     assert rows == [(100, "classic"), (200, "ranked")]
     assert conn.execute(
-        "select total_score from lb.leaderboard where user_id = %s", (player,)
+        "select value from lb.board_entries where user_id = %s", (player,)
     ).fetchone() == (300,)
 
 
@@ -85,7 +85,7 @@ def test_bad_arguments_are_rejected_and_nothing_is_written(conn, player, args, s
 def test_total_never_exceeds_2_pow_53_minus_1(conn, player):
     submit(conn, player, 1)
     conn.execute(
-        "update lb.leaderboard set total_score = 9007199254740991 - 5 where user_id = %s", (player,)
+        "update lb.board_entries set value = 9007199254740991 - 5 where user_id = %s", (player,)
     )
     submit(conn, player, 5)
     error = assert_rejected(

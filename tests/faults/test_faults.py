@@ -63,9 +63,9 @@ def check_invariants(stack: Stack, stream: SubmitStream, extra: dict | None = No
         }
         sessions = admin.execute("select count(*) from lb.game_sessions").fetchone()[0]
         mismatch = admin.execute(
-            "select count(*) from lb.leaderboard l left join (select user_id, sum(score) s"
+            "select count(*) from lb.board_entries l left join (select user_id, sum(score) s"
             " from lb.game_sessions group by 1) g using (user_id)"
-            " where coalesce(g.s, 0) <> l.total_score"
+            " where coalesce(g.s, 0) <> l.value"
         ).fetchone()[0]
         pg = pg_totals(admin)
 

@@ -12,8 +12,10 @@ import redis
 
 from bridge.service import Bridge
 from leaderboard.config import Settings
-from leaderboard.rankindex import decode_member, total_of
+from leaderboard.index import encoding
+from leaderboard.index.keys import Keys
 from perf.processes import Service
+from tests.helpers import global_totals
 
 
 def settings_for(database_url: str, redis_url: str, **overrides) -> Settings:
@@ -75,19 +77,26 @@ def wait_until(
     raise AssertionError(f"timed out waiting for {message}; last value: {last!r}")
 
 
-def redis_totals(client: redis.Redis, prefix: str = "lb:v1:") -> dict[int, int]:
+KEYS = Keys()
+GLOBAL_META = KEYS.board_meta("global")
+GLOBAL_SCORES = KEYS.scores("global", encoding.ALL_TIME)
+
+
+def redis_totals(
+    client: redis.Redis, board: str = "global", period: str = encoding.ALL_TIME, keys: Keys = KEYS
+) -> dict[int, int]:
     return {
-        decode_member(m): total_of(s)
-        for m, s in client.zrange(f"{prefix}scores", 0, -1, withscores=True)
+        encoding.user_of(m): encoding.value_of(s)
+        for m, s in client.zrange(keys.scores(board, period), 0, -1, withscores=True)
     }
 
 
 def pg_totals(conn: psycopg.Connection) -> dict[int, int]:
-    return dict(conn.execute("select user_id, total_score from lb.leaderboard").fetchall())
+    return global_totals(conn)
 
 
 def converged(conn: psycopg.Connection, client: redis.Redis) -> bool:
     try:
-        return redis_totals(client) == pg_totals(conn) and client.exists("lb:v1:meta") == 1
+        return redis_totals(client) == pg_totals(conn) and client.exists(GLOBAL_META) == 1
     except redis.RedisError:
         return False

@@ -18,7 +18,7 @@ def player(conn):
 def state(conn):
     return conn.execute(
         "select (select count(*) from lb.game_sessions),"
-        " (select coalesce(sum(total_score), 0) from lb.leaderboard)"
+        " (select coalesce(sum(value), 0) from lb.board_entries)"
     ).fetchone()
 
 

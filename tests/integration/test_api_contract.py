@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.conftest import ADMIN_TOKEN, free_port
-from tests.integration.bridge_helpers import BridgeThread, settings_for, wait_until
+from tests.integration.bridge_helpers import KEYS, BridgeThread, settings_for, wait_until
 
 SUBMIT = "/api/leaderboard/submit"
 SEED = "/api/leaderboard/seed"
@@ -83,9 +83,7 @@ def test_submit_for_an_unknown_player_is_404(client, conn):
 def test_a_total_past_2_pow_53_is_422(client, conn):
     (p,) = players(conn, 1)
     client.post(SUBMIT, json={"user_id": p, "score": 1})
-    conn.execute(
-        "update lb.leaderboard set total_score = 9007199254740991 where user_id = %s", (p,)
-    )
+    conn.execute("update lb.board_entries set value = 9007199254740991 where user_id = %s", (p,))
     response = client.post(SUBMIT, json={"user_id": p, "score": 1})
     assert response.status_code == 422
     assert response.json["error"]["code"] == "TOTAL_OUT_OF_RANGE"
@@ -119,10 +117,10 @@ def test_top_is_cached_only_when_served_from_the_cache(
 ):
     conn.execute("select * from lb.seed(40, 200)")
     with BridgeThread(settings_for(database_url, redis_url)):
-        wait_until(lambda: redis_client.get("lb:v1:top10"), message="the cache")
+        wait_until(lambda: redis_client.get(KEYS.top10("global")), message="the cache")
         cached = client.get("/api/leaderboard/top").json
         page = client.get("/api/leaderboard/top?limit=5&offset=5").json
-    built_at = json.loads(redis_client.get("lb:v1:top10"))["built_at"]
+    built_at = json.loads(redis_client.get(KEYS.top10("global")))["built_at"]
     assert cached["cached"] is True
     assert cached["source"] == "redis"
     assert cached["as_of"] <= built_at  # when the data was computed, not when it was served

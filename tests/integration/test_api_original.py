@@ -62,7 +62,7 @@ def test_rank_of_a_seeded_user_works_and_is_stable(client, conn):
     client.post(
         "/api/leaderboard/seed", json={"user_count": 20, "sessions_per_user": 5}, headers=AUTH
     )
-    user_id = conn.execute("select user_id from lb.leaderboard limit 1").fetchone()[0]
+    user_id = conn.execute("select user_id from lb.board_entries limit 1").fetchone()[0]
     first = client.get(f"/api/leaderboard/rank/{user_id}")
     assert first.status_code == 200
     assert set(first.json["data"]) == {"user_id", "username", "total_score", "rank"}
@@ -104,5 +104,5 @@ def test_ten_concurrent_submits_of_100_total_exactly_1000(make_app, conn):
         t.join()
     assert statuses == [201] * 10
     assert conn.execute(
-        "select total_score from lb.leaderboard where user_id = %s", (player,)
+        "select value from lb.board_entries where user_id = %s", (player,)
     ).fetchone() == (1000,)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import free_port
-from tests.integration.bridge_helpers import BridgeThread, converged, settings_for, wait_until
+from tests.integration.bridge_helpers import KEYS, BridgeThread, converged, settings_for, wait_until
 
 
 def test_top_rank_and_around_agree_with_each_other_and_with_sql(
@@ -39,7 +39,7 @@ def test_top_rank_and_around_agree_with_each_other_and_with_sql(
 def test_reads_fall_back_to_postgres_when_redis_is_unreachable(make_app, conn):
     conn.execute("select * from lb.seed(50, 200)")
     client = make_app(redis_url=f"redis://127.0.0.1:{free_port()}/0").test_client()
-    user_id = conn.execute("select user_id from lb.leaderboard limit 1").fetchone()[0]
+    user_id = conn.execute("select user_id from lb.board_entries limit 1").fetchone()[0]
     for path in (
         "/api/leaderboard/top",
         "/api/leaderboard/top?limit=20&offset=10",
@@ -66,10 +66,10 @@ def test_redis_reads_while_postgres_is_down_are_flagged_possibly_stale(
     make_app, conn, database_url, redis_url, redis_client
 ):
     conn.execute("select * from lb.seed(30, 90)")
-    user_id = conn.execute("select user_id from lb.leaderboard limit 1").fetchone()[0]
+    user_id = conn.execute("select user_id from lb.board_entries limit 1").fetchone()[0]
     with BridgeThread(settings_for(database_url, redis_url)):
         wait_until(
-            lambda: converged(conn, redis_client) and redis_client.get("lb:v1:top10"),
+            lambda: converged(conn, redis_client) and redis_client.get(KEYS.top10("global")),
             message="index and cache",
         )
     # the same Redis, and a PostgreSQL that cannot be reached
@@ -78,7 +78,7 @@ def test_redis_reads_while_postgres_is_down_are_flagged_possibly_stale(
     assert top.status_code == 200
     assert top.json["source"] == "redis"
     assert top.json["possibly_stale"] is True
-    assert top.json["data"] == json.loads(redis_client.get("lb:v1:top10"))["data"]
+    assert top.json["data"] == json.loads(redis_client.get(KEYS.top10("global")))["data"]
     rank = client.get(f"/api/leaderboard/rank/{user_id}")
     assert rank.status_code == 200
     assert rank.json["possibly_stale"] is True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 
-from tests.integration.bridge_helpers import BridgeThread, converged, settings_for, wait_until
+from tests.integration.bridge_helpers import KEYS, BridgeThread, converged, settings_for, wait_until
 
 
 def read_events(response, want, timeout=20.0):
@@ -48,7 +48,7 @@ def test_stream_sends_the_top10_at_once_then_changes_and_refreshes(
     newcomer = conn.execute("select lb.create_player('streamer')").fetchone()[0]
     with BridgeThread(settings_for(database_url, redis_url, refresh_interval_ms=300)):
         wait_until(
-            lambda: converged(conn, redis_client) and redis_client.get("lb:v1:top10"),
+            lambda: converged(conn, redis_client) and redis_client.get(KEYS.top10("global")),
             message="index and cache",
         )
         response = client.get("/api/leaderboard/stream", buffered=False)

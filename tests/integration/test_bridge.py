@@ -1,5 +1,6 @@
-"""The bridge against real PostgreSQL and Redis: it keeps the sorted set equal to the
-leaderboard table through kills, restarts, races and flushes."""
+"""The bridge against real PostgreSQL and Redis: it keeps the global board's sorted set equal
+to its values in PostgreSQL through kills, restarts, races and flushes (tests/integration/
+test_boards_bridge.py does the same for many boards)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,21 @@ import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bridge.feed import ChangeFeed
 from bridge.status import Status
-from bridge.syncer import Syncer, rebuild
+from bridge.syncer import Syncer
 from leaderboard import migrate
-from leaderboard.rankindex import RankIndex, encode_member
+from leaderboard.feed import Change, ChangeFeed
+from leaderboard.index import encoding
+from leaderboard.index.reader import IndexReader
+from leaderboard.index.rebuild import rebuild_board
+from leaderboard.index.writer import Apply, IndexWriter
 from ops import postgres as ops_postgres
 from tests.conftest import free_port
 from tests.helpers import expected_order, expected_ranks
 from tests.integration.bridge_helpers import (
+    GLOBAL_META,
+    GLOBAL_SCORES,
+    KEYS,
     BridgeProcess,
     BridgeThread,
     converged,
@@ -75,17 +82,17 @@ class SubmitStream:
 
 
 @pytest.fixture
-def index(redis_client):
-    return RankIndex(redis_client)
+def reader(redis_client):
+    return IndexReader(redis_client, KEYS)
 
 
 def test_a_submit_through_sql_shows_up_in_redis(conn, database_url, redis_url, redis_client):
     (player,) = make_players(conn, 1)
     with BridgeThread(settings_for(database_url, redis_url)):
-        wait_until(lambda: redis_client.exists("lb:v1:meta"), message="first build")
+        wait_until(lambda: redis_client.exists(GLOBAL_META), message="first build")
         total = submit(conn, player, 4242)
         wait_until(
-            lambda: redis_client.zscore("lb:v1:scores", encode_member(player)) == -total,
+            lambda: redis_client.zscore(GLOBAL_SCORES, encoding.encode_user(player)) == -total,
             message="the submit in Redis",
         )
 
@@ -96,7 +103,7 @@ def test_kill_9_mid_stream_then_restart_loses_nothing(conn, database_url, redis_
     try:
         with SubmitStream(database_url, players) as stream:
             wait_until(
-                lambda: stream.acknowledged > 200 and redis_client.zcard("lb:v1:scores") > 0,
+                lambda: stream.acknowledged > 200 and redis_client.zcard(GLOBAL_SCORES) > 0,
                 message="bridge applying the stream",
             )
             bridge.kill9()
@@ -119,19 +126,19 @@ def test_a_transaction_that_takes_its_change_id_first_and_commits_last_is_applie
 ):
     early_player, late_player = make_players(conn, 2)
     with BridgeThread(settings_for(database_url, redis_url)):
-        wait_until(lambda: redis_client.exists("lb:v1:meta"), message="first build")
+        wait_until(lambda: redis_client.exists(GLOBAL_META), message="first build")
         early = connect(autocommit=False)
         early.execute("select lb.submit_score(%s, 100)", (early_player,))  # xid taken, open
         submit(conn, late_player, 7)  # a later xid commits first
         wait_until(
-            lambda: redis_client.zscore("lb:v1:scores", encode_member(late_player)) == -7,
+            lambda: redis_client.zscore(GLOBAL_SCORES, encoding.encode_user(late_player)) == -7,
             message="the later commit",
         )
         # the bridge has moved its cursor past the later commit; the early one is still open
-        assert redis_client.zscore("lb:v1:scores", encode_member(early_player)) is None
+        assert redis_client.zscore(GLOBAL_SCORES, encoding.encode_user(early_player)) is None
         early.commit()
         wait_until(
-            lambda: redis_client.zscore("lb:v1:scores", encode_member(early_player)) == -100,
+            lambda: redis_client.zscore(GLOBAL_SCORES, encoding.encode_user(early_player)) == -100,
             message="the early transaction",
         )
 
@@ -142,13 +149,13 @@ def test_two_bridges_reach_the_same_state_with_one_top10_build_per_interval(
     players = make_players(conn, 20)
     config = settings_for(database_url, redis_url, refresh_interval_ms=400)
     with BridgeThread(config), BridgeThread(config), SubmitStream(database_url, players):
-        wait_until(lambda: redis_client.get("lb:v1:top10:builds"), message="a first top-10 build")
-        start_builds = int(redis_client.get("lb:v1:top10:builds"))
+        wait_until(lambda: redis_client.get(KEYS.top10_builds), message="a first top-10 build")
+        start_builds = int(redis_client.get(KEYS.top10_builds))
         started = time.monotonic()
         time.sleep(3.0)
-        builds = int(redis_client.get("lb:v1:top10:builds")) - start_builds
+        builds = int(redis_client.get(KEYS.top10_builds)) - start_builds
         elapsed = time.monotonic() - started
-        heartbeats = list(redis_client.scan_iter("lb:v1:bridge:*"))
+        heartbeats = list(redis_client.scan_iter(KEYS.bridge("*")))
     # both bridges were alive, and between them they built about once per 0.4 s interval
     assert len(heartbeats) == 2
     intervals = elapsed / 0.4
@@ -173,7 +180,7 @@ def test_a_deleted_sorted_set_is_noticed_and_rebuilt(conn, database_url, redis_u
     conn.execute("select * from lb.seed(100, 400)")
     with BridgeThread(settings_for(database_url, redis_url)):
         wait_until(lambda: converged(conn, redis_client), message="first build")
-        redis_client.delete("lb:v1:scores")  # e.g. evicted by a misconfigured maxmemory-policy
+        redis_client.delete(GLOBAL_SCORES)  # e.g. evicted by a misconfigured maxmemory-policy
         wait_until(lambda: converged(conn, redis_client), message="rebuilt index")
 
 
@@ -194,12 +201,12 @@ def test_a_malformed_notification_is_logged_and_ignored(
     (player,) = make_players(conn, 1)
     caplog.set_level(logging.WARNING, logger="bridge")
     with BridgeThread(settings_for(database_url, redis_url, safety_poll_ms=60_000)):
-        wait_until(lambda: redis_client.exists("lb:v1:meta"), message="first build")
+        wait_until(lambda: redis_client.exists(GLOBAL_META), message="first build")
         conn.execute("select pg_notify('lb_changes_v1', 'not json {')")
         wait_until(lambda: "bad_notification" in caplog.text, message="the warning")
         submit(conn, player, 9)
         wait_until(
-            lambda: redis_client.zscore("lb:v1:scores", encode_member(player)) == -9,
+            lambda: redis_client.zscore(GLOBAL_SCORES, encoding.encode_user(player)) == -9,
             message="later submits still applied",
         )
 
@@ -212,7 +219,7 @@ def test_a_submit_that_skipped_the_hint_is_applied_without_waiting_for_the_safet
     trigger_player, slow_player = make_players(conn, 2)
     config = settings_for(database_url, redis_url, safety_poll_ms=60_000)
     with BridgeThread(config) as running:
-        wait_until(lambda: redis_client.exists("lb:v1:meta"), message="first build")
+        wait_until(lambda: redis_client.exists(GLOBAL_META), message="first build")
         submit(conn, trigger_player, 1)  # wakes the bridge
         wait_until(lambda: running.bridge.status.mode == "awake", message="awake bridge")
         slow = connect(autocommit=False)
@@ -221,7 +228,7 @@ def test_a_submit_that_skipped_the_hint_is_applied_without_waiting_for_the_safet
         slow.commit()
         # far sooner than the 60 s safety poll; the bound only guards against a hang
         wait_until(
-            lambda: redis_client.zscore("lb:v1:scores", encode_member(slow_player)) == -55,
+            lambda: redis_client.zscore(GLOBAL_SCORES, encoding.encode_user(slow_player)) == -55,
             timeout=10,
             message="the late, hint-less commit",
         )
@@ -232,10 +239,10 @@ def test_lag_and_progress_are_published_for_health_and_metrics(
 ):
     players = make_players(conn, 3)
     with BridgeThread(settings_for(database_url, redis_url)) as running:
-        wait_until(lambda: redis_client.exists("lb:v1:meta"), message="first build")
+        wait_until(lambda: redis_client.exists(GLOBAL_META), message="first build")
         for p in players:
             submit(conn, p, 10)
-        key = f"lb:v1:bridge:{running.bridge.status.bridge_id}"
+        key = KEYS.bridge(running.bridge.status.bridge_id)
         beat = wait_until(
             lambda: (h := redis_client.hgetall(key)) and int(h.get(b"changes_total", 0)) >= 3 and h,
             message="a heartbeat",
@@ -254,7 +261,7 @@ def test_the_top10_cache_is_built_with_names_and_its_build_time(
 ):
     conn.execute("select * from lb.seed(50, 300)")
     with BridgeThread(settings_for(database_url, redis_url)):
-        cache = wait_until(lambda: redis_client.get("lb:v1:top10"), message="the cache")
+        cache = wait_until(lambda: redis_client.get(KEYS.top10("global")), message="the cache")
     payload = json.loads(cache)
     top = conn.execute("select rank, user_id, username, total_score from lb.top_players(10)")
     assert [tuple(e.values()) for e in payload["data"]] == top.fetchall()
@@ -265,13 +272,12 @@ def test_the_top10_cache_is_built_with_names_and_its_build_time(
 
 def test_the_top10_lock_is_only_released_by_its_owner(conn, database_url, redis_url, redis_client):
     with BridgeThread(settings_for(database_url, redis_url, refresh_interval_ms=60_000)) as running:
-        wait_until(lambda: redis_client.get("lb:v1:top10:lock"), message="the lock")
-        index = running.bridge.index
-        assert not index.release_lock(index.top10_lock_key, "someone-else")
-        assert redis_client.get("lb:v1:top10:lock") is not None
+        wait_until(lambda: redis_client.get(KEYS.top10_lock), message="the lock")
+        assert not running.bridge.writer.release_lock(KEYS.top10_lock, "someone-else")
+        assert redis_client.get(KEYS.top10_lock) is not None
         # held for (almost) the whole interval, not dropped after building
-        assert redis_client.pttl("lb:v1:top10:lock") > 30_000
-    assert redis_client.get("lb:v1:top10:lock") is None  # released by its owner on shutdown
+        assert redis_client.pttl(KEYS.top10_lock) > 30_000
+    assert redis_client.get(KEYS.top10_lock) is None  # released by its owner on shutdown
 
 
 # -- the syncer, driven step by step --------------------------------------------------------
@@ -280,16 +286,32 @@ def test_the_top10_lock_is_only_released_by_its_owner(conn, database_url, redis_
 @pytest.fixture
 def syncer(database_url, redis_client):
     with psycopg.connect(database_url, autocommit=True) as feed_conn:
-        yield Syncer(ChangeFeed(feed_conn), RankIndex(redis_client), Status())
+        yield Syncer(ChangeFeed(feed_conn), IndexWriter(redis_client, KEYS), Status())
+
+
+def global_board(syncer):
+    return next(b for b in syncer.feed.boards() if b.board_id == "global")
+
+
+def write(syncer, expected, new_cursor, epoch, player, total):
+    """One hand-made apply of a global total, as a bridge would send it."""
+    board = global_board(syncer)
+    change = Change(board.board_no, "all", player, total, None, 0.0, "b0")
+    return syncer.writer.apply(epoch, new_cursor, [Apply(board, expected, [change])])["global"]
 
 
 def test_writes_during_a_rebuild_are_not_lost(conn, syncer, redis_client):
     players = make_players(conn, 3)
     submit(conn, players[0], 10)
-    with syncer.feed.snapshot() as position:
-        submit(conn, players[1], 20)  # commits after the rebuild's snapshot
-        players_built, _ = rebuild(syncer.feed, syncer.index, position)
-    assert players_built == 1
+
+    class SubmitDuringRebuild(ChangeFeed):
+        def entries(self, board_no):
+            submit(conn, players[1], 20)  # commits after the rebuild's snapshot
+            yield from super().entries(board_no)
+
+    feed = SubmitDuringRebuild(syncer.feed.conn)
+    built = rebuild_board(feed, syncer.writer, global_board(syncer))
+    assert built.members == 1
     assert redis_totals(redis_client) == {players[0]: 10}
     syncer.sync_once()
     assert redis_totals(redis_client) == {players[0]: 10, players[1]: 20}
@@ -299,10 +321,10 @@ def test_a_stale_total_never_overwrites_a_newer_one(conn, syncer, redis_client):
     (player,) = make_players(conn, 1)
     submit(conn, player, 10)
     syncer.sync_once()
-    state = syncer.index.state()
-    assert syncer.index.apply(state.cursor, None, state.epoch, [(player, 50, "b0")]) == "ok"
+    state = syncer.writer.states(["global"])["global"]
+    assert write(syncer, state.cursor, state.cursor, state.epoch, player, 50) == "ok"
     # a replay of an older total
-    assert syncer.index.apply(state.cursor, None, state.epoch, [(player, 30, "b0")]) == "ok"
+    assert write(syncer, state.cursor, state.cursor, state.epoch, player, 30) == "ok"
     assert redis_totals(redis_client) == {player: 50}
 
 
@@ -321,24 +343,24 @@ def test_changes_apply_after_redis_forgot_its_scripts(conn, syncer, redis_client
 def test_a_writer_with_an_old_cursor_is_refused(conn, syncer, redis_client):
     (player,) = make_players(conn, 1)
     syncer.sync_once()
-    old = syncer.index.state()
+    old = syncer.writer.states(["global"])["global"]
     submit(conn, player, 10)
     syncer.sync_once()
-    assert syncer.index.apply(old.cursor, old.cursor, old.epoch, [(player, 1, "b0")]) == "moved"
+    assert write(syncer, old.cursor, old.cursor, old.epoch, player, 1) == "moved"
     assert redis_totals(redis_client) == {player: 10}
 
 
 def test_readers_never_see_a_half_built_index(conn, syncer, redis_client):
     conn.execute("select * from lb.seed(30000, 30000)")
     syncer.sync_once()
-    full = redis_client.zcard("lb:v1:scores")
+    full = redis_client.zcard(GLOBAL_SCORES)
     seen: set[int] = set()
     done = threading.Event()
 
     def watch():
         reader = redis.Redis(connection_pool=redis_client.connection_pool)
         while not done.is_set():
-            seen.add(reader.zcard("lb:v1:scores"))
+            seen.add(reader.zcard(GLOBAL_SCORES))
 
     watcher = threading.Thread(target=watch)
     watcher.start()
@@ -349,7 +371,7 @@ def test_readers_never_see_a_half_built_index(conn, syncer, redis_client):
     finally:
         done.set()
         watcher.join()
-    assert seen <= {full, redis_client.zcard("lb:v1:scores")}
+    assert seen <= {full, redis_client.zcard(GLOBAL_SCORES)}
 
 
 @settings(
@@ -362,7 +384,7 @@ def test_readers_never_see_a_half_built_index(conn, syncer, redis_client):
     sync_every=st.integers(1, 10),
 )
 def test_redis_ranks_equal_sql_ranks_after_any_sequence_of_submits(
-    conn, syncer, submits, sync_every
+    conn, syncer, reader, submits, sync_every
 ):
     conn.execute("select lb.clear_all()")  # reset per example; the new epoch forces a rebuild
     syncer.sync_once()
@@ -374,7 +396,7 @@ def test_redis_ranks_equal_sql_ranks_after_any_sequence_of_submits(
         if n % sync_every == 0:
             syncer.sync_once()
     syncer.sync_once()
-    index = syncer.index
+    index = reader
     ranks = expected_ranks(totals)
     for uid in players:
         sql = conn.execute(
@@ -387,7 +409,8 @@ def test_redis_ranks_equal_sql_ranks_after_any_sequence_of_submits(
             assert (found.username, found.total_score, found.rank) == sql
         assert sql[1:] == (totals.get(uid, 0), ranks.get(uid))
     page = [(r.rank, r.user_id, r.username, r.total_score) for r in index.page(10)]
-    assert page == conn.execute("select * from lb.top_players(10)").fetchall()
+    sql_page = "select rank, user_id, username, total_score from lb.top_players(10)"
+    assert page == conn.execute(sql_page).fetchall()
     order = expected_order(totals)
     for uid in order:
         window = [(r.rank, r.user_id, r.username) for r in index.around(uid, 2)]
@@ -432,19 +455,21 @@ def test_postgres_restarted_while_running_reconnects_and_catches_up(
         assert running.bridge.status.postgres_ok
 
 
-def test_usernames_come_from_the_index_and_never_outlive_a_clear(conn, syncer, redis_client):
+def test_usernames_come_from_the_index_and_never_outlive_a_clear(
+    conn, syncer, reader, redis_client
+):
     """After a clear, ids start again at 1: a new player 1 must not show the old one's name."""
     conn.execute("select lb.create_player('before_clear')")
     conn.execute("select lb.submit_score(1, 5)")
     syncer.sync_once()
-    assert syncer.index.rank(1).username == "before_clear"
-    old_keys = set(redis_client.scan_iter(match="lb:v1:names:*"))
+    assert reader.rank(1).username == "before_clear"
+    old_keys = set(redis_client.scan_iter(match=KEYS.names_prefix + "*"))
     conn.execute("select lb.clear_all()")
     conn.execute("select lb.create_player('after_clear')")
     conn.execute("select lb.submit_score(1, 7)")
     syncer.sync_once()
-    assert syncer.index.rank(1).username == "after_clear"
-    assert not old_keys & set(redis_client.scan_iter(match="lb:v1:names:*"))
+    assert reader.rank(1).username == "after_clear"
+    assert not old_keys & set(redis_client.scan_iter(match=KEYS.names_prefix + "*"))
 
 
 def test_a_burst_of_signals_stops_the_bridge_even_in_an_outage(redis_url):

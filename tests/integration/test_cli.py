@@ -8,6 +8,7 @@ import psycopg
 import pytest
 
 from tests.helpers import db_state
+from tests.integration.bridge_helpers import GLOBAL_SCORES
 
 COMMANDS = ["migrate", "seed", "bridge", "web", "run", "create-login"]
 
@@ -51,9 +52,9 @@ def test_seed_loads_players_and_builds_the_redis_index(database_url, redis_url, 
     assert "seeded 200 players, 1000 sessions" in result.stdout
     assert "seed: 1000 sessions" in result.stdout  # progress from the database
     with psycopg.connect(database_url) as conn:
-        ranked = db_state(conn)["ranked"]
-    assert f"redis index: {ranked} players" in result.stdout
-    assert redis_client.zcard("lb:v1:scores") == ranked
+        ranked = db_state(conn)["entries"]
+    assert f"redis index: board global, {ranked} entries" in result.stdout
+    assert redis_client.zcard(GLOBAL_SCORES) == ranked
     again = cli(
         "seed",
         "--if-empty",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import ADMIN_TOKEN, url_as
-from tests.integration.bridge_helpers import BridgeThread, converged, settings_for, wait_until
+from tests.integration.bridge_helpers import KEYS, BridgeThread, converged, settings_for, wait_until
 
 
 def test_web_and_bridge_run_as_lb_web_and_lb_bridge(
@@ -23,10 +23,10 @@ def test_web_and_bridge_run_as_lb_web_and_lb_bridge(
     bridge_settings = settings_for(url_as(database_url, logins["lb_bridge"]), redis_url)
     with BridgeThread(bridge_settings):
         wait_until(
-            lambda: converged(conn, redis_client) and redis_client.get("lb:v1:top10"),
+            lambda: converged(conn, redis_client) and redis_client.get(KEYS.top10("global")),
             message="index and cache built by an lb_bridge login",
         )
-        user_id = conn.execute("select user_id from lb.leaderboard limit 1").fetchone()[0]
+        user_id = conn.execute("select user_id from lb.board_entries limit 1").fetchone()[0]
         assert (
             client.post(
                 "/api/leaderboard/submit", json={"user_id": user_id, "score": 7}
@@ -41,5 +41,5 @@ def test_web_and_bridge_run_as_lb_web_and_lb_bridge(
             lambda: (r := client.get("/health")).status_code == 200 and r, message="healthy"
         )
         assert health.json["status"] == "healthy"
-    cache = json.loads(redis_client.get("lb:v1:top10"))
+    cache = json.loads(redis_client.get(KEYS.top10("global")))
     assert all(entry["username"] for entry in cache["data"])  # names readable by the bridge

@@ -11,7 +11,14 @@ import redis
 from ops import redis_acl
 from ops import redis_server as ops_redis
 from tests.conftest import free_port
-from tests.integration.bridge_helpers import BridgeThread, converged, settings_for, wait_until
+from tests.integration.bridge_helpers import (
+    GLOBAL_SCORES,
+    KEYS,
+    BridgeThread,
+    converged,
+    settings_for,
+    wait_until,
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,12 +64,12 @@ def test_bridge_and_web_work_with_their_own_users(admin, acl_redis, conn, databa
     bridge_url = acl_redis.url(user="lb-bridge")
     with BridgeThread(settings_for(database_url, bridge_url)):
         wait_until(
-            lambda: converged(conn, admin) and admin.get("lb:v1:top10"),
+            lambda: converged(conn, admin) and admin.get(KEYS.top10("global")),
             message="index built by lb-bridge",
         )
         app = make_app(redis_url=acl_redis.url(user="lb-web"), rate_limit="3/minute")
         client = app.test_client()
-        user_id = conn.execute("select user_id from lb.leaderboard limit 1").fetchone()[0]
+        user_id = conn.execute("select user_id from lb.board_entries limit 1").fetchone()[0]
         answers = [client.get(f"/api/leaderboard/rank/{user_id}") for _ in range(4)]
         assert [a.status_code for a in answers] == [200, 200, 200, 429]  # limiter can write
         assert answers[0].json["source"] == "redis"
@@ -79,26 +86,26 @@ def test_bridge_and_web_work_with_their_own_users(admin, acl_redis, conn, databa
 
 def test_the_web_user_cannot_change_the_index(acl_redis, admin):
     web = as_user(acl_redis, "lb-web")
-    admin.zadd("lb:v1:scores", {"a1": -5})
-    assert web.zscore("lb:v1:scores", "a1") == -5
+    admin.zadd(GLOBAL_SCORES, {"a1": -5})
+    assert web.zscore(GLOBAL_SCORES, "a1") == -5
     for attempt in (
-        lambda: web.zadd("lb:v1:scores", {"a1": -999}),
-        lambda: web.delete("lb:v1:scores"),
-        lambda: web.set("lb:v1:top10", "{}"),
+        lambda: web.zadd(GLOBAL_SCORES, {"a1": -999}),
+        lambda: web.delete(GLOBAL_SCORES),
+        lambda: web.set(KEYS.top10("global"), "{}"),
         lambda: web.set("other:key", "x"),
         web.flushall,
         lambda: web.config_get("*"),
     ):
         with pytest.raises(redis.exceptions.NoPermissionError):
             attempt()
-    web.set("lb:v1:ratelimit:probe", "1")  # its own keys only
+    web.set(KEYS.ratelimit + ":probe", "1")  # its own keys only
     web.close()
 
 
 def test_the_bridge_user_is_confined_to_the_project_keys(acl_redis, admin):
     bridge = as_user(acl_redis, "lb-bridge")
-    bridge.set("lb:v1:probe", "1")
-    bridge.rename("lb:v1:probe", "lb:v1:probe2")
+    bridge.set(KEYS.prefix + "probe", "1")
+    bridge.rename(KEYS.prefix + "probe", KEYS.prefix + "probe2")
     for attempt in (
         lambda: bridge.set("elsewhere", "x"),
         lambda: bridge.get("elsewhere"),

@@ -12,7 +12,7 @@ import tempfile
 import urllib.request
 
 from tests.conftest import free_port
-from tests.integration.bridge_helpers import wait_until
+from tests.integration.bridge_helpers import KEYS, wait_until
 
 
 def get(url: str):
@@ -61,7 +61,7 @@ def test_run_serves_restarts_a_killed_bridge_and_stops_on_sigterm(
         wait_until(
             lambda: (
                 get(f"{base}/health")[0] == 200
-                and len(list(redis_client.scan_iter("lb:v1:bridge:*"))) >= 1
+                and len(list(redis_client.scan_iter(KEYS.bridge("*")))) >= 1
             ),
             timeout=30,
             message="a new bridge",

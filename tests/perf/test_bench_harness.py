@@ -69,12 +69,33 @@ def test_the_small_benchmark_runs_every_section_and_writes_a_complete_report(tmp
     assert memory["bridge_soak"]["rss_mb_max"] > 0
     assert memory["bridge_soak"]["second_half_growth_mb"] is not None
 
+    boards = results["boards"]
+    assert set(boards["seed"]["entries"]) == {
+        "global",
+        "weekly",
+        "ranked-daily-best",
+        "ranked-best",
+    }
+    assert boards["seed"]["median_ratio"] > 0
+    assert set(boards["index"]["members"]) == set(boards["seed"]["entries"])
+    assert all(
+        p["four_boards_tps"] > 0 and p["global_only_tps"] > 0 for p in boards["write"]["pairs"]
+    )
+    assert boards["lag"]["changes"] > 0
+    assert all(m["members"] > 0 for m in boards["memory"]["boards"].values())
+    assert set(boards["sql_rank"]) == set(boards["seed"]["entries"])
+    assert all(r["transactions"] > 0 for r in boards["sql_rank"].values())
+    # a backfilled all-modes all-time board has a value for every player global has
+    assert boards["backfill"]["entries"] == boards["backfill"]["global_entries"] > 0
+    assert boards["backfill"]["memory"]["members"] == boards["backfill"]["entries"]
+
     markdown = (out / "report.md").read_text()
     for heading in (
         "## Seeding",
         "## Write path",
         "## HTTP",
         "## Memory",
+        "## Boards",
         "Reproduce:",
         "Flat means",
     ):

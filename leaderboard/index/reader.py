@@ -1,0 +1,163 @@
+"""What web and the top-10 builder read from the index: a board's published definition, ranks,
+pages and windows of a board-period (each one Lua call, usernames included), cached top 10s
+and bridge heartbeats. Reads never write, so the web app's Redis user may be read-only."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from leaderboard.index import encoding
+from leaderboard.index.keys import Keys
+from leaderboard.index.scripts import Script
+
+GLOBAL = "global"
+
+
+class IndexUnavailable(Exception):
+    """The board's index is missing (never built, Redis restarted empty, flushed)."""
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    user_id: int
+    total_score: int
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class BoardView:
+    """A board as its meta describes it to readers (published by the bridge)."""
+
+    board: str
+    tie: str
+    period: str
+    period_end: int | None
+    oldest: int | None
+
+    def current(self, now: float | None = None) -> str:
+        """The current period's key, also after a reset the bridge has not published yet."""
+        start = encoding.period_start(self.period)
+        return encoding.current_period(start, self.period_end, now)
+
+
+class IndexReader:
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.redis = client
+        self.keys = keys
+        self._rank = Script(client, "rank")
+        self._page = Script(client, "page")
+
+    def board(self, board: str) -> BoardView | None:
+        """None when the board has no index (yet)."""
+        raw = self.redis.hmget(
+            self.keys.board_meta(board), "cursor", "tie", "period", "period_end", "oldest"
+        )
+        cursor, tie, period, period_end, oldest = (_text(v) if v is not None else None for v in raw)
+        if cursor is None:
+            return None
+        return BoardView(
+            board=board,
+            tie=tie or "shared",
+            period=period or encoding.ALL_TIME,
+            period_end=int(period_end) if period_end else None,
+            oldest=int(oldest) if oldest else None,
+        )
+
+    def rank(
+        self, user_id: int, board: str = GLOBAL, period: str = encoding.ALL_TIME
+    ) -> Ranked | None:
+        """A player's rank, value and username (None if the index lacks the name) in a
+        board-period; None if the player has no entry there."""
+        reply = self._rank(self._read_keys(board, period), [str(user_id), self.keys.names_prefix])
+        status = _text(reply[0])
+        if status == "missing":
+            raise IndexUnavailable(board)
+        if status == "absent":
+            return None
+        name = reply[3] if len(reply) > 3 and reply[3] else None
+        return Ranked(
+            rank=int(reply[2]),
+            user_id=user_id,
+            total_score=encoding.value_of(reply[1]),
+            username=_text(name) if name is not None else None,
+        )
+
+    def page(
+        self, limit: int, offset: int = 0, board: str = GLOBAL, period: str = encoding.ALL_TIME
+    ) -> list[Ranked]:
+        reply = self._page(
+            self._read_keys(board, period), [offset, limit, "", self.keys.names_prefix]
+        )
+        return self._ranked(reply, board) or []
+
+    def around(
+        self, user_id: int, radius: int, board: str = GLOBAL, period: str = encoding.ALL_TIME
+    ) -> list[Ranked] | None:
+        """The window of 2*radius+1 players centred on one; None if it has no entry."""
+        reply = self._page(
+            self._read_keys(board, period), [0, radius, str(user_id), self.keys.names_prefix]
+        )
+        return self._ranked(reply, board)
+
+    def _read_keys(self, board: str, period: str) -> list[str]:
+        return [
+            self.keys.board_meta(board),
+            self.keys.scores(board, period),
+            self.keys.ties(board, period),
+        ]
+
+    @staticmethod
+    def _ranked(reply: list, board: str) -> list[Ranked] | None:
+        status = _text(reply[0])
+        if status == "missing":
+            raise IndexUnavailable(board)
+        if status == "absent":
+            return None
+        start, first_higher, flat, names = int(reply[1]), int(reply[2]), reply[3], reply[4]
+        earliest = _text(reply[5]) == "earliest"
+        out: list[Ranked] = []
+        rank = first_higher + 1
+        previous: str | None = None
+        for i in range(0, len(flat), 2):
+            member, score = _text(flat[i]), _text(flat[i + 1])
+            position = start + i // 2
+            if earliest:
+                rank = position + 1  # every entry has its own rank
+            elif previous is not None and score != previous:
+                rank = position + 1  # a new value starts a tie group: rank = its position
+            previous = score
+            name = names[i // 2] if i // 2 < len(names) else None
+            out.append(
+                Ranked(
+                    rank=rank,
+                    user_id=encoding.user_of(member),
+                    total_score=encoding.value_of(score),
+                    username=_text(name) if name else None,
+                )
+            )
+        return out
+
+    def cached_top10(self, board: str = GLOBAL) -> dict[str, Any] | None:
+        raw = self.redis.get(self.keys.top10(board))
+        return json.loads(raw) if raw else None
+
+    def heartbeats(self, fresh_within_s: float) -> list[dict[str, str]]:
+        """The latest heartbeat of every bridge seen in the last `fresh_within_s` seconds."""
+        ids = self.redis.zrangebyscore(self.keys.bridges, time.time() - fresh_within_s, "+inf")
+        if not ids:
+            return []
+        pipe = self.redis.pipeline(transaction=False)
+        for bridge_id in ids:
+            pipe.hgetall(self.keys.bridge(_text(bridge_id)))
+        beats = [{_text(k): _text(v) for k, v in fields.items()} for fields in pipe.execute()]
+        return [b for b in beats if b]
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

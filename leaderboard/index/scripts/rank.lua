@@ -1,0 +1,20 @@
+#!lua flags=no-writes
+-- One player's value, rank and username in one board-period, from one instant of the index.
+-- KEYS     the board's meta, the period's set, its ties hash
+-- ARGV     user id digits, usernames key prefix
+-- Returns {'ok', score, rank, username} | {'absent'} | {'missing'} (no index for the board).
+local state = redis.call('HMGET', KEYS[1], 'epoch', 'tie')
+if not state[1] then return {'missing'} end
+local earliest = state[2] == 'earliest'
+local member = member_of(earliest, KEYS[3], ARGV[1])
+if not member then return {'absent'} end
+local score = redis.call('ZSCORE', KEYS[2], member)
+if not score then return {'absent'} end
+local rank
+if earliest then
+  rank = redis.call('ZRANK', KEYS[2], member) + 1
+else
+  -- competition rank: 1 + the members with a strictly higher value (a lower score)
+  rank = redis.call('ZCOUNT', KEYS[2], '-inf', '(' .. score) + 1
+end
+return {'ok', score, rank, name(ARGV[2], state[1], ARGV[1])}

@@ -1,0 +1,307 @@
+"""What the bridge writes into the index: compare-and-set applies of changed entries, bulk
+loads into temporary keys with an atomic install, published board definitions, pruning,
+and the usernames shared by every board."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from leaderboard.feed import BoardSpec, Change
+from leaderboard.index import encoding
+from leaderboard.index.keys import Keys
+from leaderboard.index.scripts import Script
+
+# Lua's unpack() is limited to ~8000 values; an entry takes two in ZADD (score, member)
+APPLY_CHUNK = 2500
+TEMP_KEY_TTL_MS = 15 * 60 * 1000
+LOAD_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class BoardState:
+    """One board's index as Redis holds it."""
+
+    cursor: str
+    epoch: int
+    board_no: int
+    board_epoch: int
+    tie: str
+    counts: dict[str, int]  # period -> members, as the applies counted them
+    sizes: dict[str, int] = field(default_factory=dict)  # period -> ZCARD
+    published: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def consistent(self) -> bool:
+        """False when part of the index vanished behind our back (a deleted key, eviction)."""
+        return all(self.sizes.get(p, 0) == n for p, n in self.counts.items())
+
+
+@dataclass(frozen=True)
+class Apply:
+    """One board's part of an apply: its changes and the cursors to move between."""
+
+    board: BoardSpec
+    expected: str
+    changes: Sequence[Change]
+
+
+class IndexWriter:
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.redis = client
+        self.keys = keys
+        self._apply = Script(client, "apply")
+        self._install = Script(client, "install")
+        self._publish = Script(client, "publish")
+        self._prune = Script(client, "prune")
+        self._release = Script(client, "release_lock")
+
+    # -- state -------------------------------------------------------------------------------
+
+    def states(self, boards: Iterable[str]) -> dict[str, BoardState | None]:
+        """Every board's state in two round trips: the metas, then the size of each set."""
+        boards = list(boards)
+        pipe = self.redis.pipeline(transaction=False)
+        for board in boards:
+            pipe.hgetall(self.keys.board_meta(board))
+        metas = [{_text(k): _text(v) for k, v in m.items()} for m in pipe.execute()]
+        states: dict[str, BoardState | None] = {}
+        for board, meta in zip(boards, metas, strict=True):
+            if "cursor" not in meta:
+                states[board] = None
+                continue
+            counts = {k[2:]: int(v) for k, v in meta.items() if k.startswith("n:")}
+            states[board] = BoardState(
+                cursor=meta["cursor"],
+                epoch=int(meta.get("epoch", -1)),
+                board_no=int(meta.get("board_no", -1)),
+                board_epoch=int(meta.get("board_epoch", -1)),
+                tie=meta.get("tie", "shared"),
+                counts=counts,
+                published={k: v for k, v in meta.items() if k in PUBLISHED},
+            )
+        pipe = self.redis.pipeline(transaction=False)
+        order = [(b, p) for b, s in states.items() if s is not None for p in s.counts]
+        for board, period in order:
+            pipe.zcard(self.keys.scores(board, period))
+        sizes = pipe.execute() if order else []
+        for (board, period), size in zip(order, sizes, strict=True):
+            state = states[board]
+            assert state is not None
+            state.sizes[period] = int(size)
+        return states
+
+    def registered(self) -> set[str]:
+        """Boards that have (or had) keys: the index's list, for removing deleted boards."""
+        return {_text(b) for b in self.redis.smembers(self.keys.boards)}
+
+    # -- incremental writes ------------------------------------------------------------------
+
+    def apply(self, epoch: int, new_cursor: str, parts: Sequence[Apply]) -> dict[str, str]:
+        """Write each board's absolute values if its index is still at `expected`, and move
+        its cursor to `new_cursor`; one round trip for small batches. Returns per board 'ok',
+        'moved' (another writer advanced or rebuilt it: re-read and retry), 'missing' or
+        'epoch' (rebuild it). Only a board's last chunk moves its cursor, so a partial write
+        is an early, idempotent part of the next attempt. Usernames go first, outside the
+        compare-and-set: they never change within an epoch, so writing one again is harmless.
+        """
+        calls: list[tuple[str, list[str], list[Any]]] = []
+        for part in parts:
+            board = part.board
+            chunks = [
+                part.changes[i : i + APPLY_CHUNK] for i in range(0, len(part.changes), APPLY_CHUNK)
+            ] or [[]]
+            for number, chunk in enumerate(chunks, start=1):
+                args: list[Any] = [
+                    self.keys.board(board.board_id),
+                    part.expected,
+                    new_cursor if number == len(chunks) else "",
+                    epoch,
+                    board.board_no,
+                    board.board_epoch,
+                ]
+                by_period: dict[str, list[Any]] = {}
+                for change in chunk:
+                    tie = "" if change.tie_us is None else encoding.tie_part(change.tie_us)
+                    by_period.setdefault(change.period, []).extend(
+                        (-change.value, tie, change.user_id)
+                    )
+                for period, triples in by_period.items():
+                    args += [period, len(triples) // 3, *triples]
+                calls.append((board.board_id, [self.keys.board_meta(board.board_id)], args))
+
+        def send() -> list[Any]:
+            pipe = self.redis.pipeline(transaction=False)
+            self.write_names(pipe, epoch, (c for p in parts for c in p.changes))
+            for _, keys, args in calls:
+                self._apply.queue(pipe, keys, args)
+            return pipe.execute(raise_on_error=False)
+
+        replies = send()
+        if any(isinstance(r, redis.exceptions.NoScriptError) for r in replies):
+            # Redis restarted or SCRIPT FLUSH: names are idempotent, and a board whose first
+            # chunk failed did not move its cursor, so every call can simply run again
+            self._apply.ensure()
+            replies = send()
+        outcomes: dict[str, str] = {}
+        for (board, _, _), reply in zip(calls, replies[len(replies) - len(calls) :], strict=True):
+            if isinstance(reply, Exception):
+                raise reply
+            outcome = _text(reply)
+            if outcomes.get(board, "ok") == "ok":
+                outcomes[board] = outcome
+        return outcomes
+
+    def write_names(self, pipe: Any, epoch: int, rows: Iterable[Change]) -> None:
+        """HSET the usernames given; None means the index already has it (the change feed
+        sends names only for entries new since the cursor)."""
+        buckets: dict[str, list[str]] = {}
+        for change in rows:
+            if change.username is None:
+                continue
+            bucket, slot = encoding.name_slot(change.user_id)
+            buckets.setdefault(bucket, []).extend((slot, change.username))
+        for bucket, pairs in buckets.items():
+            pipe.execute_command("HSET", self.keys.names(epoch, bucket), *pairs)
+
+    # -- rebuilds ----------------------------------------------------------------------------
+
+    def load(
+        self,
+        board: BoardSpec,
+        token: str,
+        epoch: int,
+        entries: Iterable[tuple[str, int, int, int | None, str]],
+    ) -> dict[str, int]:
+        """Pipelined multi-member ZADDs into a board's temporary keys (they expire if we die
+        midway), and the usernames of `epoch` straight into place (they are immutable).
+        Entries come by period, then user_id (ChangeFeed.entries), so each username bucket
+        is filled with one HSET. Returns the members loaded per period."""
+        temp = self.keys.building(board.board_id, token)
+        self.redis.sadd(self.keys.boards, board.board_id)
+        counts: dict[str, int] = {}
+        pipe = self.redis.pipeline(transaction=False)
+        pending = 0
+        batch: list[tuple[str, int, int, int | None, str]] = []
+
+        def flush() -> None:
+            by_period: dict[str, list[Any]] = {}
+            ties: dict[str, list[Any]] = {}
+            names: list[Change] = []
+            for period, user_id, value, tie_us, username in batch:
+                by_period.setdefault(period, []).extend((-value, encoding.member(user_id, tie_us)))
+                if tie_us is not None:
+                    ties.setdefault(period, []).extend((user_id, encoding.tie_part(tie_us)))
+                names.append(Change(board.board_no, period, user_id, value, tie_us, 0.0, username))
+            for period, args in by_period.items():
+                pipe.execute_command("ZADD", temp + period, *args)
+                pipe.pexpire(temp + period, TEMP_KEY_TTL_MS)
+            for period, args in ties.items():
+                pipe.execute_command("HSET", temp + period + ":t", *args)
+                pipe.pexpire(temp + period + ":t", TEMP_KEY_TTL_MS)
+            self.write_names(pipe, epoch, names)
+            batch.clear()
+
+        for entry in entries:
+            batch.append(entry)
+            counts[entry[0]] = counts.get(entry[0], 0) + 1
+            if len(batch) >= LOAD_BATCH:
+                flush()
+                pending += 1
+                if pending >= 20:
+                    pipe.execute()
+                    pending = 0
+        if batch:
+            flush()
+        pipe.execute()
+        return counts
+
+    def install(
+        self,
+        board: BoardSpec,
+        token: str,
+        cursor: str,
+        epoch: int,
+        counts: Mapping[str, int],
+    ) -> int:
+        """Swap a fully loaded board in atomically (RENAME) with the cursor it reflects."""
+        args: list[Any] = [
+            self.keys.board(board.board_id),
+            self.keys.building(board.board_id, token),
+            len(counts),
+        ]
+        for period, members in counts.items():
+            args += [period, members]
+        fields = {
+            "cursor": cursor,
+            "epoch": epoch,
+            "board_no": board.board_no,
+            "board_epoch": board.board_epoch,
+            "tie": board.tie_break,
+            "built_at": f"{time.time():.3f}",
+            **published_fields(board),
+        }
+        for name, value in fields.items():
+            args += [name, value]
+        return int(self._install([self.keys.board_meta(board.board_id)], args))
+
+    def publish(self, board: BoardSpec) -> bool:
+        """Refresh the definition and current period readers find in the board's meta."""
+        flat: list[Any] = []
+        for name, value in published_fields(board).items():
+            flat += [name, value]
+        return bool(self._publish([self.keys.board_meta(board.board_id)], flat))
+
+    def prune(self, board: str, periods: Sequence[str]) -> None:
+        """Drop periods that are no longer readable."""
+        if periods:
+            self._prune([self.keys.board_meta(board)], [self.keys.board(board), *periods])
+
+    def drop_board(self, board: str) -> None:
+        """Remove every key of a board (deleted in PostgreSQL)."""
+        self._prune([self.keys.board_meta(board)], [self.keys.board(board)])
+        self.redis.srem(self.keys.boards, board)
+
+    def drop_names_except(self, epoch: int) -> int:
+        """Remove usernames of other epochs (after a clear, ids are reused)."""
+        keep = self.keys.names(epoch, "")
+        stale = [
+            k
+            for k in self.redis.scan_iter(match=f"{self.keys.names_prefix}*", count=1000)
+            if not _text(k).startswith(keep)
+        ]
+        for i in range(0, len(stale), 1000):
+            self.redis.unlink(*stale[i : i + 1000])
+        return len(stale)
+
+    def drop_legacy(self) -> None:
+        """The single-board layout's keys, left by an older version."""
+        self.redis.unlink(*self.keys.legacy())
+
+    def release_lock(self, key: str, token: str) -> bool:
+        """Compare-and-delete: only the holder's token releases a lock."""
+        return bool(self._release([key], [token]))
+
+
+# what readers find in a board's meta besides the index's own state
+PUBLISHED = ("board_id", "aggregate", "reset", "game_mode", "period", "period_end", "oldest")
+
+
+def published_fields(board: BoardSpec) -> dict[str, str]:
+    return {
+        "board_id": board.board_id,
+        "aggregate": board.aggregate,
+        "reset": board.reset,
+        "game_mode": board.game_mode or "",
+        "period": encoding.period_key(board.current_start),
+        "period_end": "" if board.current_end is None else str(board.current_end),
+        "oldest": "" if board.oldest_start is None else str(board.oldest_start),
+    }
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -1,0 +1,260 @@
+"""The boards section of `leaderboard bench`: the cost of many boards, each figure against the
+same run's global-only baseline (issue "Boards I").
+
+Four boards that all accept a `ranked` session: global (all-time sum), weekly (global weekly
+sum), ranked-daily-best, ranked-best (all-time best). Its own database, lb_bench_boards, so
+the other sections keep measuring the single board.
+  seed      lb.seed with the four boards against lb.seed with global only, in fresh databases,
+            alternating; then the Redis index of all four built from scratch
+  memory    Redis bytes per member of each board-period, as MB per 1M members
+  write     pgbench on lb.submit_score('ranked') with the three extra boards enabled against
+            disabled (global only), alternating pairs, a bridge running in both
+  lag       propagation lag at the lag rate with all four boards
+  sql_rank  lb.player_rank on each board at a fixed rate, Redis not involved
+  backfill  lb.create_board(..., backfill => true) of a board over the whole log, and the
+            memory of an earliest-tie board
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+
+from leaderboard import logs, sqlapi
+from leaderboard.feed import ChangeFeed
+from leaderboard.index.rebuild import rebuild_all
+from leaderboard.index.writer import IndexWriter
+from perf import pgbench
+
+if TYPE_CHECKING:
+    from perf.suite import Bench
+
+log = logs.get("bench.boards")
+
+DATABASE = "lb_bench_boards"
+GLOBAL_ONLY = "lb_bench_global"
+EXTRA_BOARDS: dict[str, dict[str, Any]] = {
+    "weekly": {"reset": "weekly"},
+    "ranked-daily-best": {"game_mode": "ranked", "reset": "daily", "aggregate": "best"},
+    "ranked-best": {"game_mode": "ranked", "aggregate": "best"},
+}
+TARGETS = {
+    "seed_ratio_max": 1.5,
+    "index_build_s_max": 20,
+    "write_ratio_min": 0.70,
+    "lag_p99_ms_max": 100,
+    "mb_per_million_max": 100,
+    "sql_rank_p99_ms_max": 20,
+}
+
+
+def run(bench: Bench) -> dict[str, Any]:
+    s = bench.scale
+    url = bench.url_of(DATABASE)
+    result: dict[str, Any] = {"boards": ["global", *EXTRA_BOARDS], "targets": TARGETS}
+    result["seed"] = _seed(bench, url)
+    result["index"] = _index(bench, url)
+    result["memory"] = _memory(bench)
+    bench.settle(url)
+    result["write"] = _write(bench, url)
+    bench.settle(url)
+    bridge = bench.start_bridge(url)
+    try:
+        time.sleep(1)
+        result["lag"] = bench.lag(bridge, url, "submit_ranked")
+    finally:
+        bridge.close()
+    result["sql_rank"] = {
+        board: pgbench.run(
+            url,
+            "rank_board",
+            name=f"rank on {board}",
+            clients=4,
+            threads=2,
+            seconds=max(2, s.open_seconds // 2),
+            rate=s.fallback_rate,
+            defines={"players": s.users, "board": board},
+        ).summary()
+        for board in ("global", *EXTRA_BOARDS)
+    }
+    result["backfill"] = _backfill(bench, url)
+    return result
+
+
+def _seed(bench: Bench, url: str) -> dict[str, Any]:
+    """Fresh databases, alternating; the last four-board seed stays for the other steps."""
+    s = bench.scale
+    rounds = []
+    for n in range(s.seed_rounds):
+        times = {}
+        for database, boards in ((GLOBAL_ONLY, {}), (DATABASE, EXTRA_BOARDS)):
+            target = bench.fresh_database(database)
+            with psycopg.connect(target, autocommit=True) as conn:
+                for board, fields in boards.items():
+                    sqlapi.create_board(conn, board, **fields)
+                conn.execute("checkpoint")
+                log.info("seed_boards", round=n + 1, database=database, boards=1 + len(boards))
+                started = time.perf_counter()
+                sqlapi.seed(conn, s.users, s.sessions, 0.42)
+                times[database] = time.perf_counter() - started
+        rounds.append(
+            {
+                "global_only_s": round(times[GLOBAL_ONLY], 2),
+                "four_boards_s": round(times[DATABASE], 2),
+                "ratio": round(times[DATABASE] / times[GLOBAL_ONLY], 3),
+            }
+        )
+    with psycopg.connect(url, autocommit=True) as conn:
+        entries = dict(
+            conn.execute(
+                "select b.board_id, count(*) from lb.board_entries e"
+                " join lb.boards b using (board_no) group by 1"
+            ).fetchall()
+        )
+        conn.execute("vacuum analyze lb.board_entries")
+    return {
+        "rounds": rounds,
+        "median_ratio": statistics.median(r["ratio"] for r in rounds),
+        "entries": entries,
+        "command": _seed_command(s.users, s.sessions),
+    }
+
+
+def _seed_command(users: int, sessions: int) -> str:
+    created = ", ".join(EXTRA_BOARDS)
+    call = f"lb.seed({users}, {sessions}, 0.42)"
+    shown = f"select * from {call}"  # noqa: S608 - shown in the report, never executed
+    return f"{shown} in a fresh database with global only / with {created} created"
+
+
+def _index(bench: Bench, url: str) -> dict[str, Any]:
+    bench.clear_redis()
+    with psycopg.connect(url, autocommit=True) as conn:
+        started = time.perf_counter()
+        built = rebuild_all(ChangeFeed(conn), IndexWriter(bench.redis(), bench.keys))
+        seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 2),
+        "members": {b.board: b.members for b in built if b is not None},
+        "command": "leaderboard.index.rebuild.rebuild_all on an empty Redis (every board)",
+    }
+
+
+def _memory(bench: Bench) -> dict[str, Any]:
+    """MEMORY USAGE of every board-period's keys (the set, and the ties hash on earliest
+    boards), per member, scaled to 1M members."""
+    client = bench.redis()
+    out: dict[str, Any] = {}
+    for board in ("global", *EXTRA_BOARDS):
+        fields = client.hkeys(bench.keys.board_meta(board))
+        periods = [f.decode()[2:] for f in fields if f.startswith(b"n:")]
+        total_bytes = total_members = 0
+        for period in periods:
+            members = client.zcard(bench.keys.scores(board, period))
+            used = client.memory_usage(bench.keys.scores(board, period), samples=0) or 0
+            used += client.memory_usage(bench.keys.ties(board, period), samples=0) or 0
+            total_bytes += used
+            total_members += members
+        out[board] = {
+            "periods": len(periods),
+            "members": total_members,
+            "mb": round(total_bytes / 1e6, 1),
+            "mb_per_million_members": round(total_bytes / max(1, total_members), 1)
+            if total_members
+            else None,
+        }
+    client.close()
+    return {
+        "boards": out,
+        "command": "MEMORY USAGE <board-period set> SAMPLES 0 (+ its ties hash), summed per"
+        " board, divided by ZCARD; bytes per member = MB per 1M members",
+    }
+
+
+def _write(bench: Bench, url: str) -> dict[str, Any]:
+    """The same pgbench run with the three extra boards enabled and disabled (global only),
+    in alternating pairs, a bridge propagating in both."""
+    s = bench.scale
+    common = {
+        "clients": 8,
+        "threads": 2,
+        "seconds": s.pgbench_seconds,
+        "defines": {"players": s.users},
+    }
+    pairs = []
+    bridge = bench.start_bridge(url)
+    try:
+        for n in range(s.pairs):
+            tps = {}
+            for enabled in (False, True):
+                with psycopg.connect(url, autocommit=True) as conn:
+                    for board in EXTRA_BOARDS:
+                        sqlapi.update_board(conn, board, enabled=enabled)
+                time.sleep(1)
+                label = "four boards" if enabled else "global only"
+                log.info("boards_write_pair", pair=n + 1, of=s.pairs, boards=label)
+                run = pgbench.run(url, "submit_ranked", name=label, **common)
+                tps[enabled] = run
+            pairs.append(
+                {
+                    "global_only_tps": round(tps[False].tps),
+                    "four_boards_tps": round(tps[True].tps),
+                    "ratio": round(tps[True].tps / tps[False].tps, 3),
+                }
+            )
+    finally:
+        bridge.close()
+    return {
+        "pairs": pairs,
+        "median_ratio": round(statistics.median(p["ratio"] for p in pairs), 3),
+        "command": "(bridge running; the three extra boards disabled, then enabled, with"
+        " lb.update_board) " + tps[True].command,
+    }
+
+
+def _backfill(bench: Bench, url: str) -> dict[str, Any]:
+    """A new all-time board over every session, filled from the log in one transaction (what
+    `lb.create_board(..., backfill => true)` costs, submits waiting meanwhile), then its index,
+    with earliest ties so its memory shows the tie-breaking cost."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        started = time.perf_counter()
+        sqlapi.create_board(conn, "everything-first", tie_break="earliest", backfill=True)
+        seconds = time.perf_counter() - started
+        entries, global_entries = conn.execute(
+            "select count(*) filter (where b.board_id = 'everything-first'),"
+            " count(*) filter (where b.board_id = 'global')"
+            " from lb.board_entries e join lb.boards b using (board_no)"
+        ).fetchone()
+        started = time.perf_counter()
+        rebuild_all(ChangeFeed(conn), IndexWriter(bench.redis(), bench.keys))
+        index_s = time.perf_counter() - started
+    memory = _memory_of(bench, "everything-first")
+    with psycopg.connect(url, autocommit=True) as conn:
+        sqlapi.delete_board(conn, "everything-first")
+    return {
+        "seconds": round(seconds, 2),
+        "entries": entries,
+        "global_entries": global_entries,
+        "index_rebuild_all_s": round(index_s, 2),
+        "memory": memory,
+        "command": "select * from lb.create_board('everything-first', p_tie_break => 'earliest',"
+        " p_backfill => true)",
+    }
+
+
+def _memory_of(bench: Bench, board: str) -> dict[str, Any]:
+    client = bench.redis()
+    key = bench.keys.scores(board, "all")
+    members = client.zcard(key)
+    used = (client.memory_usage(key, samples=0) or 0) + (
+        client.memory_usage(bench.keys.ties(board, "all"), samples=0) or 0
+    )
+    client.close()
+    return {
+        "members": members,
+        "mb": round(used / 1e6, 1),
+        "mb_per_million_members": round(used / max(1, members), 1) if members else None,
+    }

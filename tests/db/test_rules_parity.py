@@ -1,0 +1,30 @@
+"""The lists Python validates with (leaderboard.rules) equal the ones SQL enforces."""
+
+import re
+
+from leaderboard import rules
+
+
+def test_game_modes_are_lb_game_modes_in_order(conn):
+    rows = conn.execute("select game_mode from lb.game_modes order by ordinal").fetchall()
+    assert tuple(m for (m,) in rows) == rules.GAME_MODES
+
+
+def allowed_by_check(conn, constraint):
+    definition = conn.execute(
+        "select pg_get_constraintdef(oid) from pg_constraint where conname = %s", (constraint,)
+    ).fetchone()[0]
+    return tuple(re.findall(r"'([a-z]+)'::text", definition))
+
+
+def test_board_enumerations_are_the_check_constraints_of_lb_boards(conn):
+    assert allowed_by_check(conn, "boards_aggregate_check") == rules.AGGREGATES
+    assert allowed_by_check(conn, "boards_reset_check") == rules.RESETS
+    assert allowed_by_check(conn, "boards_tie_break_check") == rules.TIE_BREAKS
+
+
+def test_the_default_mode_is_the_sql_default(conn):
+    text = conn.execute("select pg_get_function_arguments('lb.submit_score'::regproc)").fetchone()[
+        0
+    ]
+    assert f"p_game_mode text DEFAULT '{rules.DEFAULT_GAME_MODE}'::text" in text
