@@ -196,7 +196,11 @@ class Bridge:
             feed.listen()
             self.status.set(postgres_ok=True, clock_offset=feed.clock_offset())
             syncer = self.syncer = Syncer(
-                feed, self.writer, self.status, verify_every_s=self.safety_poll_s
+                feed,
+                self.writer,
+                self.status,
+                verify_every_s=self.safety_poll_s,
+                connect=self._connect_for_rebuilds,
             )
             started = time.monotonic()
             result = syncer.sync_once()
@@ -256,6 +260,14 @@ class Bridge:
         return []
 
     # -- scheduled jobs (APScheduler threads) ------------------------------------------------
+
+    def _connect_for_rebuilds(self) -> psycopg.Connection:
+        return psycopg.connect(
+            self.settings.database_url,
+            autocommit=True,
+            connect_timeout=5,
+            application_name="leaderboard-bridge-rebuild",
+        )
 
     def _boards(self) -> list:
         """The boards as the session loop last loaded them (none before its first verify)."""

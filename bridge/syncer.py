@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import psycopg
 
 from bridge.status import Status
 from leaderboard import logs
 from leaderboard.feed import BoardSpec, Change, ChangeFeed, Position, oldest_of
-from leaderboard.index.rebuild import rebuild_board
+from leaderboard.index.rebuild import rebuild_board, rebuild_boards
 from leaderboard.index.writer import Apply, IndexWriter, published_fields
 
 log = logs.get("bridge")
@@ -42,9 +45,17 @@ class Syncer:
     changes, and whenever a write is refused."""
 
     def __init__(
-        self, feed: ChangeFeed, writer: IndexWriter, status: Status, verify_every_s: float = 1.0
+        self,
+        feed: ChangeFeed,
+        writer: IndexWriter,
+        status: Status,
+        verify_every_s: float = 1.0,
+        connect: Callable[[], psycopg.Connection] | None = None,
     ) -> None:
+        """`connect` opens more connections for rebuilding several boards at once (after a
+        flush or a clear); without it they are rebuilt one after another on the feed's."""
         self.feed = feed
+        self.connect = connect
         self.writer = writer
         self.status = status
         self.verify_every_s = verify_every_s
@@ -117,7 +128,7 @@ class Syncer:
         self.boards = {b.board_id: b for b in boards}
         self.version, self.epoch = position.boards_version, position.epoch
         states = self.writer.states(self.boards)
-        rebuilt = False
+        to_rebuild: list[tuple[BoardSpec, str]] = []
         for board in boards:
             state = states[board.board_id]
             if state is None:
@@ -137,9 +148,13 @@ class Syncer:
                 if state.published != published_fields(board):
                     self.writer.publish(board)
                 continue
-            rebuilt = True
             self.cursors.pop(board.board_id, None)
-            result = rebuild_board(self.feed, self.writer, board)
+            to_rebuild.append((board, reason))
+        if len(to_rebuild) > 1 and self.connect is not None:
+            results = rebuild_boards(self.connect, self.writer, [b for b, _ in to_rebuild])
+        else:
+            results = [rebuild_board(self.feed, self.writer, b) for b, _ in to_rebuild]
+        for (board, reason), result in zip(to_rebuild, results, strict=True):
             if result is None:
                 continue  # another process is rebuilding it; the next verify picks it up
             self.cursors[board.board_id] = result.cursor
@@ -162,4 +177,4 @@ class Syncer:
             self.writer.drop_names_except(position.epoch)
             self.writer.drop_legacy()
         self._verified_at = time.monotonic()
-        return rebuilt
+        return bool(to_rebuild)

@@ -1,6 +1,7 @@
-"""The `leaderboard` command: migrate, seed, bridge, web, run.
+"""The `leaderboard` command: migrate, seed, boards, bridge, web, run.
 
-Exit codes are stable: 0 ok, 1 unexpected failure, 2 bad input (the message names it),
+Exit codes are stable: 0 ok, 1 unexpected failure, 2 bad input (the message names it; also
+an unknown board or player, or an id already taken),
 3 a service is unavailable, 4 the schema needs `leaderboard migrate`.
 """
 
@@ -14,12 +15,15 @@ from collections.abc import Sequence
 
 import psycopg
 
-from leaderboard import config, logs
+from leaderboard import boards_cli, config, logs
 from leaderboard.errors import (
+    BoardExists,
     InvalidArgument,
     LeaderboardError,
+    NotFound,
     SchemaOutOfDate,
     Unavailable,
+    UsernameTaken,
 )
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_UNAVAILABLE, EXIT_SCHEMA = 0, 1, 2, 3, 4
@@ -82,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--if-empty", action="store_true", help="do nothing when the database already has players"
     )
     seed.add_argument(
+        "--example-boards",
+        action="store_true",
+        help="first create the example boards that are missing (db/seeds/boards.sql)",
+    )
+    seed.add_argument(
         "--no-index",
         action="store_true",
         help="skip rebuilding the Redis index (a running bridge will)",
@@ -133,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="length of the bridge memory soak (full scale: 600)",
     )
 
+    boards_cli.add_parser(sub)
+
     sub.add_parser(
         "run",
         help="run bridge and web together in the foreground",
@@ -151,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.setup(settings.log_level)
     try:
         return _dispatch(args, settings)
-    except InvalidArgument as exc:
+    except (InvalidArgument, NotFound, BoardExists, UsernameTaken) as exc:
         print(f"error[{exc.code}]: {exc.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except SchemaOutOfDate as exc:
@@ -226,6 +237,8 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
             copied = logins.create_login(conn, args.name, args.role, password)
         print(f"login {args.name} is in lb_{args.role}; settings: {', '.join(copied) or 'none'}")
         return EXIT_OK
+    if args.command == "boards":
+        return boards_cli.run(settings, args)
     if args.command == "run":
         from leaderboard import supervisor
 

@@ -14,12 +14,14 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 
 from leaderboard.index.encoding import current_period, period_key, period_start
 
 CHANNEL = "lb_changes_v1"
+ENTRIES_BATCH = 20_000
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,19 @@ def _key(start: int | None) -> str:
     return period_key(start)
 
 
+@functools.lru_cache(maxsize=4096)
+def _period_key(start: datetime | None) -> str:
+    return period_key(None if start is None else int(start.timestamp()))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(moment: datetime | None) -> int | None:
+    return None if moment is None else (moment - _EPOCH) // _MICROSECOND
+
+
 class ChangeFeed:
     def __init__(self, conn: psycopg.Connection) -> None:
         if not conn.autocommit:
@@ -128,25 +143,37 @@ class ChangeFeed:
         ).fetchall()
         return [BoardSpec(*row) for row in rows]
 
-    def entries(self, board_no: int) -> Iterator[tuple[str, int, int, int | None, str]]:
-        """Every entry of a board as (period, user_id, value, tie_us, username), by period and
-        then user_id, streamed with COPY; call inside snapshot(). In id order, usernames fill
-        their Redis buckets (100 consecutive ids each) one command per bucket. Usernames are
-        [A-Za-z0-9_.-], so COPY's text format needs no unescaping."""
-        with self.conn.cursor().copy(
-            "copy (select period_start, user_id, value, tie_us, username"
-            " from lb.read_changes(null, array[%s]::integer[])"
-            " order by period_start nulls first, user_id) to stdout",
-            (board_no,),
-        ) as copy:
-            tail = b""
-            for block in copy:
-                lines = (tail + bytes(block)).split(b"\n")
-                tail = lines.pop()
-                for line in lines:
-                    yield _entry(line)
-            if tail:
-                yield _entry(tail)
+    def entry_batches(
+        self, board: BoardSpec, *, names: bool = False
+    ) -> Iterator[tuple[str, list[tuple[int, int, int | None, str | None]]]]:
+        """Every entry of a board's readable periods as (period, [(user_id, value, tie_us,
+        username or None)]) batches, in user_id order within each period (lb.read_board),
+        from a server-side cursor; call inside snapshot(). In id order, usernames fill their
+        Redis buckets (62 consecutive ids each) one command per bucket. Not COPY: PostgreSQL
+        sends COPY one row per message, and psycopg's wait per message cost 2.6 s of a
+        1M-entry rebuild."""
+        starts = [
+            start
+            for (start,) in self.conn.execute(
+                "select p from lb.board_entry_periods(%s::integer) as p", (board.board_no,)
+            )
+        ]
+        for start in sorted(starts, key=lambda s: s.timestamp() if s else float("-inf")):
+            period = _period_key(start)
+            if not board.readable(period):
+                continue  # past its retention: pruned soon, never read
+            with self.conn.cursor(name=f"lb_entries_{board.board_no}", binary=True) as cur:
+                cur.itersize = ENTRIES_BATCH
+                cur.execute(
+                    "select user_id, value, tie_at, username"
+                    " from lb.read_board(%s::integer, %s, %s)",
+                    (board.board_no, start, names),
+                )
+                while rows := cur.fetchmany(ENTRIES_BATCH):
+                    if rows[0][2] is None:
+                        yield period, rows  # shared ties: every tie_at is null
+                    else:
+                        yield period, [(u, v, _micros(t), n) for u, v, t, n in rows]
 
     def prune(self) -> int:
         """lb.prune_periods(): drop periods past their retention and deleted boards' rows."""
@@ -175,14 +202,3 @@ class ChangeFeed:
         ).fetchone()
         after = time.time()
         return pg_now - (before + after) / 2
-
-
-def _entry(line: bytes) -> tuple[str, int, int, int | None, str]:
-    period, user_id, value, tie_us, username = line.split(b"\t")
-    return (
-        _key(None if period == b"\\N" else int(period)),
-        int(user_id),
-        int(value),
-        None if tie_us == b"\\N" else int(tie_us),
-        username.decode(),
-    )

@@ -23,6 +23,8 @@ RESETS: tuple[str, ...] = get_args(Reset)
 TIE_BREAKS: tuple[str, ...] = get_args(TieBreak)
 
 GLOBAL_BOARD = "global"
+# lb.boards' board_id check
+BOARD_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 
 
 def one_of(values: tuple[str, ...]) -> str:

@@ -12,12 +12,13 @@ import time
 import psycopg
 import redis
 
-from leaderboard import config, migrate, sqlapi
+from leaderboard import DB_DIR, config, migrate, sqlapi
 from leaderboard.errors import Unavailable
-from leaderboard.feed import ChangeFeed
 from leaderboard.index.keys import Keys
 from leaderboard.index.rebuild import rebuild_all
 from leaderboard.index.writer import IndexWriter
+
+EXAMPLE_BOARDS = DB_DIR / "seeds" / "boards.sql"
 
 
 def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
@@ -34,7 +35,11 @@ def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
             return 0
         if args.clear:
             sqlapi.clear_all(conn)
-            print("cleared all players, sessions and totals")
+            print("cleared all players, sessions and board values")
+        if args.example_boards:
+            # the one list of example boards is the SQL the psql presets run too
+            conn.execute(EXAMPLE_BOARDS.read_text())
+            print("example boards: " + ", ".join(b["board_id"] for b in sqlapi.boards(conn)))
         started = time.monotonic()
         result = sqlapi.seed(
             conn,
@@ -55,7 +60,8 @@ def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
         try:
             client = redis.Redis.from_url(settings.redis_url, socket_timeout=30)
             results = rebuild_all(
-                ChangeFeed(conn), IndexWriter(client, Keys(settings.redis_prefix))
+                lambda: psycopg.connect(settings.database_url, autocommit=True),
+                IndexWriter(client, Keys(settings.redis_prefix)),
             )
         except redis.RedisError as exc:
             print(f"warning: Redis unavailable ({exc}); the bridge rebuilds the index when it can")

@@ -46,11 +46,24 @@ def submit_score(
     score: int,
     game_mode: str = "classic",
     idempotency_key: str | None = None,
+    *,
+    with_boards: bool = False,
 ) -> dict[str, Any]:
+    """lb.submit_score; with_boards adds, in the same statement (one round trip), the boards
+    the session counted on (lb.session_boards)."""
+    if not with_boards:
+        return _rows(
+            conn,
+            "select * from lb.submit_score(%s, %s, %s, %s)",
+            (user_id, score, game_mode, idempotency_key),
+            write=True,
+        )[0]
     return _rows(
         conn,
-        "select * from lb.submit_score(%s, %s, %s, %s)",
-        (user_id, score, game_mode, idempotency_key),
+        "select s.session_id, s.user_id, s.score, s.total_score,"
+        " lb.session_boards(s.session_id, %s) as boards"
+        " from lb.submit_score(%s, %s, %s, %s) as s",
+        (idempotency_key, user_id, score, game_mode, idempotency_key),
         write=True,
     )[0]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ops import local, packages, postgres, redis_acl, redis_server
 
-DEV_SEED = ["--users", "10000", "--sessions", "50000"]
+DEV_SEED = ["--users", "10000", "--sessions", "50000", "--example-boards"]
 
 
 def _leaderboard() -> str:

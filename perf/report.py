@@ -262,17 +262,26 @@ def _boards(b: dict[str, Any]) -> list[str]:
             f"p99 <= {t['sql_rank_p99_ms_max']} ms | "
             f"{_verdict(None if p99 is None else p99 <= t['sql_rank_p99_ms_max'])} |"
         )
-    fill = b["backfill"]
+    for tie, fill in b["backfill"].items():
+        per = fill["memory"]["mb_per_million_members"]
+        target = t["mb_per_million_max"] if tie == "shared" else None
+        lines += [
+            f"| backfill of an extra all-time board, {tie} ties, over the whole log "
+            f"({_fmt(fill['entries'])} entries; submits wait meanwhile) | "
+            f"{_fmt(fill['seconds'], ' s')} | | |",
+            f"| Redis for that extra 1M-player board-period, per 1M members ({tie} ties; "
+            f"used_memory grew {_fmt(fill['used_memory_growth_mb'], ' MB')}) | "
+            f"{_fmt(per, ' MB')} | {'<= ' + str(target) + ' MB' if target else ''} | "
+            f"{_verdict(None if target is None or per is None else per <= target)} |",
+        ]
     lines += [
-        f"| backfill of a new all-time board over the whole log ({_fmt(fill['entries'])} "
-        f"entries), submits waiting meanwhile | {_fmt(fill['seconds'], ' s')} | | |",
-        f"| Redis per 1M members, that board with earliest ties (set + ties hash) | "
-        f"{_fmt(fill['memory']['mb_per_million_members'], ' MB')} | | |",
         "",
         f"Commands: seed `{seed['command']}`; index `{index['command']}`; write "
         f"`{write['command']}`; lag `{lag['command']}`; SQL rank "
         f"`{next(iter(b['sql_rank'].values()))['command']}` (-D board=...); memory "
-        f"`{b['memory']['command']}`; backfill `{fill['command']}`.",
+        f"`{b['memory']['command']}`; backfill "
+        + "; ".join(f"`{f['command']}`" for f in b["backfill"].values())
+        + ".",
         "",
     ]
     return lines

@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,6 @@ import psycopg
 import redis
 
 from leaderboard import logs, migrate, sqlapi
-from leaderboard.feed import ChangeFeed
 from leaderboard.index import encoding
 from leaderboard.index.keys import Keys
 from leaderboard.index.reader import IndexReader
@@ -181,6 +181,10 @@ class Bench:
         except Exception:
             return False
 
+    @staticmethod
+    def connector(url: str) -> Callable[[], psycopg.Connection]:
+        return lambda: psycopg.connect(url, autocommit=True)
+
     def url_of(self, database: str) -> str:
         return _with_database(self.admin_url, database)
 
@@ -271,7 +275,7 @@ class Bench:
             vacuum_s = time.perf_counter() - started
             self.clear_redis()
             started = time.perf_counter()
-            built = rebuild_all(ChangeFeed(conn), IndexWriter(self.redis(), KEYS))
+            built = rebuild_all(self.connector(self.bench_url), IndexWriter(self.redis(), KEYS))
             index_s = time.perf_counter() - started
             players = sum(b.members for b in built if b is not None)
         return {

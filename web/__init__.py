@@ -12,7 +12,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from leaderboard import config, logs
-from web import api, dashboard, errors, monitoring, openapi, stream
+from web import api, boards_api, dashboard, errors, monitoring, openapi, stream
 from web.services import Services
 
 # The dashboard loads only its own script and stylesheet; nothing may frame it.
@@ -74,10 +74,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if settings.rate_limit.lower() != "off":
         # one budget per client address across all of /api/, as the original's 100/min
-        for blueprint in (api.bp, stream.bp):
+        for blueprint in (api.bp, stream.bp, boards_api.bp):
             limiter.shared_limit(settings.rate_limit, scope="api")(blueprint)
 
-    for blueprint in (api.bp, stream.bp, monitoring.bp, openapi.bp, dashboard.bp):
+    for blueprint in (api.bp, boards_api.bp, stream.bp, monitoring.bp, openapi.bp, dashboard.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     monitoring.instrument(app)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
 import time
 
 import redis
 from flask import Blueprint, current_app, jsonify, request
 
 from leaderboard import sqlapi
+from web.auth import require_admin
 from web.errors import ApiError
 from web.reads import Reads
 from web.services import Services
@@ -39,7 +39,9 @@ def submit():
             field="Idempotency-Key",
         )
     with services().db() as conn:
-        row = sqlapi.submit_score(conn, body.user_id, body.score, body.game_mode, key)
+        row = sqlapi.submit_score(
+            conn, body.user_id, body.score, body.game_mode, key, with_boards=True
+        )
     return jsonify({"success": True, "data": row}), 201
 
 
@@ -49,7 +51,7 @@ def top():
     offset = query_int(request, "offset", 0, 0, MAX_OFFSET)
     if limit == 10 and offset == 0:  # the request clients poll: answered from memory
         try:
-            body = services().top10_body()
+            body = services().top10_body(original=True)
         except redis.RedisError:
             body = None
         if body is not None:
@@ -79,9 +81,8 @@ def sessions(user_id: str):
 
 @bp.post("/seed")
 def seed():
-    settings = services().settings
     body = parse_body(request, SeedRequest)
-    _authorize_admin(settings.admin_tokens, settings.development, body.clear_existing)
+    require_admin(destructive=body.clear_existing)
     started = time.monotonic()
     with services().db() as conn:
         if body.clear_existing:
@@ -97,30 +98,3 @@ def seed():
             },
         }
     )
-
-
-def _authorize_admin(tokens: tuple[str, ...], development: bool, destructive: bool) -> None:
-    """Seeding needs an admin token, except in development mode; wiping always needs it.
-    Every configured token is compared in constant time (no early exit: which one matched is
-    not leaked by timing); tokens are never logged or echoed."""
-    if development and not destructive:
-        return
-    if not tokens:
-        raise ApiError(
-            403,
-            "FORBIDDEN",
-            "admin actions are disabled: set LEADERBOARD_ADMIN_TOKEN"
-            + ("" if not destructive else " (clear_existing always needs it)"),
-        )
-    supplied = request.headers.get("Authorization", "")
-    scheme, _, credential = supplied.partition(" ")
-    matched = False
-    for token in tokens:
-        matched |= hmac.compare_digest(credential.encode(), token.encode())
-    if scheme.lower() != "bearer" or not matched:
-        raise ApiError(
-            401,
-            "UNAUTHORIZED",
-            "a valid 'Authorization: Bearer <admin token>' is required",
-            headers={"WWW-Authenticate": 'Bearer realm="leaderboard"'},
-        )

@@ -11,7 +11,8 @@ from typing import Any, Literal
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, ConfigDict
 
-from leaderboard.rules import GameMode
+from leaderboard.rules import BOARD_ID_PATTERN, Aggregate, GameMode, Reset, TieBreak
+from web.boards_api import BoardCreate, BoardUpdate
 from web.validation import SeedRequest, SubmitRequest
 
 bp = Blueprint("openapi", __name__)
@@ -32,11 +33,18 @@ class ErrorResponse(Strict):
     error: ErrorBody
 
 
+class CountedOn(Strict):
+    board: str
+    period_start: str | None
+    value: int
+
+
 class Submitted(Strict):
     session_id: int
     user_id: int
     score: int
     total_score: int
+    boards: list[CountedOn]
 
 
 class SubmitResponse(Strict):
@@ -116,6 +124,79 @@ class SeedResponse(Strict):
     data: Seeded
 
 
+class PeriodBounds(Strict):
+    start: str | None
+    end: str | None
+
+
+class Board(Strict):
+    id: str
+    game_mode: GameMode | None
+    aggregate: Aggregate
+    reset: Reset
+    reset_every: str | None
+    reset_anchor: str | None
+    time_zone: str
+    tie_break: TieBreak
+    retain_periods: int
+    starts_at: str | None
+    ends_at: str | None
+    enabled: bool
+    period: PeriodBounds
+    next_reset_at: str | None
+    players: int
+
+
+class BoardPeriod(Strict):
+    start: str | None
+    end: str | None
+    players: int
+
+
+class BoardDetail(Board):
+    periods: list[BoardPeriod]
+
+
+class BoardsResponse(Strict):
+    success: Literal[True]
+    data: list[Board]
+
+
+class BoardResponse(Strict):
+    success: Literal[True]
+    data: Board
+
+
+class BoardDetailResponse(Strict):
+    success: Literal[True]
+    data: BoardDetail
+
+
+class Deleted(Strict):
+    id: str
+    entries_deleted: int
+
+
+class DeletedResponse(Strict):
+    success: Literal[True]
+    data: Deleted
+
+
+class BoardTopResponse(TopResponse):
+    board: str
+    period: PeriodBounds
+
+
+class BoardRankResponse(RankResponse):
+    board: str
+    period: PeriodBounds
+
+
+class BoardAroundResponse(AroundResponse):
+    board: str
+    period: PeriodBounds
+
+
 class HealthResponse(BaseModel):
     status: Literal["healthy", "degraded"]
     mode: str
@@ -125,6 +206,15 @@ class HealthResponse(BaseModel):
 
 MODELS: list[type[BaseModel]] = [
     SubmitRequest,
+    BoardCreate,
+    BoardUpdate,
+    BoardsResponse,
+    BoardResponse,
+    BoardDetailResponse,
+    DeletedResponse,
+    BoardTopResponse,
+    BoardRankResponse,
+    BoardAroundResponse,
     SeedRequest,
     ErrorResponse,
     ErrorBody,
@@ -156,7 +246,8 @@ def _errors(*statuses: int) -> dict[str, Any]:
         400: "invalid input (the message names the field)",
         401: "missing or wrong token",
         403: "admin actions disabled",
-        404: "unknown player",
+        404: "unknown player, board (BOARD_NOT_FOUND) or period (PERIOD_NOT_FOUND)",
+        409: "a board with that id exists (BOARD_EXISTS)",
         413: "body over 1 kB",
         422: "idempotency key reused with another body, or total would pass 2^53-1",
         429: "rate limited",
@@ -182,6 +273,125 @@ def _query(name: str, low: int, high: int, default: int) -> dict[str, Any]:
     }
 
 
+BOARD = {
+    "name": "board",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": BOARD_ID_PATTERN},
+}
+PERIOD = {
+    "name": "period",
+    "in": "query",
+    "required": False,
+    "description": "current (default), previous, or a period's start (ISO 8601, with offset)",
+    "schema": {"type": "string", "default": "current"},
+}
+
+
+def _board_paths() -> dict[str, Any]:
+    admin = {"security": [{"admin": []}]}
+    return {
+        "/api/boards": {
+            "get": {
+                "summary": "Every enabled board, global first",
+                "responses": {"200": _json(BoardsResponse, "the boards"), **_errors(429, 503)},
+            },
+            "post": {
+                "summary": "Create a board (admin), optionally filled from the session log",
+                **admin,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(BoardCreate)}},
+                },
+                "responses": {
+                    "201": _json(BoardResponse, "created"),
+                    **_errors(400, 401, 403, 409, 413, 429, 503),
+                },
+            },
+        },
+        "/api/boards/{board}": {
+            "get": {
+                "summary": "One board and its readable periods",
+                "parameters": [BOARD],
+                "responses": {
+                    "200": _json(BoardDetailResponse, "the board"),
+                    **_errors(400, 404, 429, 503),
+                },
+            },
+            "patch": {
+                "summary": "Change enabled, retain_periods or ends_at (admin)",
+                **admin,
+                "parameters": [BOARD],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(BoardUpdate)}},
+                },
+                "responses": {
+                    "200": _json(BoardResponse, "updated"),
+                    **_errors(400, 401, 403, 404, 413, 429, 503),
+                },
+            },
+            "delete": {
+                "summary": "Delete a board and its values; sessions stay (admin)",
+                **admin,
+                "parameters": [BOARD],
+                "responses": {
+                    "200": _json(DeletedResponse, "deleted"),
+                    **_errors(400, 401, 403, 404, 429, 503),
+                },
+            },
+        },
+        "/api/boards/{board}/top": {
+            "get": {
+                "summary": "A page of a board in one period",
+                "parameters": [
+                    BOARD,
+                    _query("limit", 1, 100, 10),
+                    _query("offset", 0, 100_000_000, 0),
+                    PERIOD,
+                ],
+                "responses": {
+                    "200": _json(BoardTopResponse, "a page"),
+                    **_errors(400, 404, 429, 503),
+                },
+            }
+        },
+        "/api/boards/{board}/rank/{user_id}": {
+            "get": {
+                "summary": "A player's rank and value on a board in one period",
+                "parameters": [BOARD, USER_ID, PERIOD],
+                "responses": {
+                    "200": _json(BoardRankResponse, "the player"),
+                    **_errors(400, 404, 429, 503),
+                },
+            }
+        },
+        "/api/boards/{board}/around/{user_id}": {
+            "get": {
+                "summary": "The players ranked just above and below a player on a board",
+                "parameters": [BOARD, USER_ID, _query("radius", 0, 50, 5), PERIOD],
+                "responses": {
+                    "200": _json(BoardAroundResponse, "the window, in board order"),
+                    **_errors(400, 404, 429, 503),
+                },
+            }
+        },
+        "/api/boards/{board}/stream": {
+            "get": {
+                "summary": "Server-Sent Events of a board: top10, refresh and reset events",
+                "parameters": [BOARD],
+                "responses": {
+                    "200": {
+                        "description": "an event stream",
+                        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    },
+                    **_errors(400, 404, 429, 503),
+                },
+            }
+        },
+    }
+
+
 def document() -> dict[str, Any]:
     schemas: dict[str, Any] = {}
     for model in MODELS:
@@ -196,6 +406,7 @@ def document() -> dict[str, Any]:
             "description": "Compatible with the original Node.js API; see README.",
         },
         "paths": {
+            **_board_paths(),
             "/api/leaderboard/submit": {
                 "post": {
                     "summary": "Submit a game score",

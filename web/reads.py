@@ -18,6 +18,7 @@ from leaderboard import sqlapi
 from leaderboard.clock import iso
 from leaderboard.errors import Unavailable
 from leaderboard.index.reader import IndexUnavailable, Ranked
+from web.directory import GLOBAL_CURRENT, Period
 from web.services import Services
 
 
@@ -49,12 +50,12 @@ class Reads:
 
     # -- top ------------------------------------------------------------------------------
 
-    def top(self, limit: int = 10, offset: int = 0) -> ReadResult:
+    def top(self, limit: int = 10, offset: int = 0, period: Period = GLOBAL_CURRENT) -> ReadResult:
         index = self.services.index
         try:
-            if offset == 0 and limit <= 10:
-                cache = self.services.cached_top10()
-                if cache is not None:
+            if offset == 0 and limit <= 10 and period.current:
+                cache = self.services.cached_top10(period.board)
+                if cache is not None and _same_period(cache, period):
                     return ReadResult(
                         cache["data"][:limit],
                         "redis",
@@ -63,17 +64,21 @@ class Reads:
                         possibly_stale=self._stale(),
                         extra={"next_refresh_at": cache.get("next_refresh_at")},
                     )
-            return self._labelled(index.page(limit, offset))
+            if self._indexed(period):
+                return self._labelled(index.page(limit, offset, period.board, period.key))
         except (IndexUnavailable, redis.RedisError):
-            with self.services.db() as conn:
-                rows = sqlapi.top_players(conn, limit, offset)
-            return ReadResult(rows, "postgres")
+            pass
+        with self.services.db() as conn:
+            rows = sqlapi.top_players(conn, limit, offset, period.board, period.sql)
+        return ReadResult(rows, "postgres")
 
     # -- one player -----------------------------------------------------------------------
 
-    def rank(self, user_id: int) -> ReadResult:
+    def rank(self, user_id: int, period: Period = GLOBAL_CURRENT) -> ReadResult:
+        found = None
         try:
-            found = self.services.index.rank(user_id)
+            if self._indexed(period):
+                found = self.services.index.rank(user_id, period.board, period.key)
         except (IndexUnavailable, redis.RedisError):
             found = None
         if found is not None:
@@ -85,15 +90,17 @@ class Reads:
                 "rank": labelled.rank,
             }
             return ReadResult(row, "redis", possibly_stale=self._stale() or not complete)
-        # not in the index: unknown, no sessions yet, or the index is not there
+        # not in the index: unknown, nothing there yet, or the index is not there
         with self.services.db() as conn:
-            row = sqlapi.player_rank(conn, user_id)
+            row = sqlapi.player_rank(conn, user_id, period.board, period.sql)
         self.services.names.remember(row["user_id"], row["username"])
         return ReadResult(row, "postgres")
 
-    def around(self, user_id: int, radius: int) -> ReadResult:
+    def around(self, user_id: int, radius: int, period: Period = GLOBAL_CURRENT) -> ReadResult:
+        window = None
         try:
-            window = self.services.index.around(user_id, radius)
+            if self._indexed(period):
+                window = self.services.index.around(user_id, radius, period.board, period.key)
         except (IndexUnavailable, redis.RedisError):
             window = None
         if window is not None:
@@ -101,7 +108,7 @@ class Reads:
             result.extra["user_id"] = user_id
             return result
         with self.services.db() as conn:
-            rows = sqlapi.players_around(conn, user_id, radius)
+            rows = sqlapi.players_around(conn, user_id, radius, period.board, period.sql)
         return ReadResult(rows, "postgres", extra={"user_id": user_id})
 
     def sessions(self, user_id: int, limit: int) -> ReadResult:
@@ -113,27 +120,38 @@ class Reads:
 
     # -- the live stream's snapshot ---------------------------------------------------------
 
-    def top10_snapshot(self) -> dict[str, Any]:
+    def top10_snapshot(self, period: Period = GLOBAL_CURRENT) -> dict[str, Any]:
         """What a new SSE client sees first: the cached top 10, or a live one."""
         try:
-            cache = self.services.cached_top10()
+            cache = self.services.cached_top10(period.board)
         except redis.RedisError:
             cache = None
-        if cache is not None:
+        if cache is not None and _same_period(cache, period):
             return {"type": "top10", **cache}
         try:
-            result = self.top(10, 0)
+            result = self.top(10, 0, period)
         except Unavailable:
             result = ReadResult([], "none")
         interval_s = self.services.settings.refresh_interval_ms / 1000
         return {
             "type": "top10",
+            "board": period.board,
+            "period": period.describe(),
             "data": result.data,
             "built_at": result.as_of,
             "next_refresh_at": iso(time.time() + interval_s),
             "interval_ms": self.services.settings.refresh_interval_ms,
             "source": result.source,
         }
+
+    def _indexed(self, period: Period) -> bool:
+        """Whether to ask the index: always for the current period (a period without a set
+        yet is just empty); for a past one, only if the index holds its set, since PostgreSQL
+        keeps a period until it is pruned."""
+        if period.current:
+            return True
+        view = self.services.boards.view(period.board)
+        return view is not None and period.key in view.periods
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -164,3 +182,11 @@ class Reads:
 
     def _stale(self) -> bool:
         return self.services.health.current().possibly_stale
+
+
+def _same_period(cache: dict[str, Any], period: Period) -> bool:
+    """A cached top 10 built before its board's reset describes the old period."""
+    cached = cache.get("period")
+    if not cached or period.start is None:
+        return True
+    return cached.get("start") == period.describe()["start"]

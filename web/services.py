@@ -25,6 +25,8 @@ from leaderboard.config import Settings
 from leaderboard.errors import LeaderboardError, Unavailable
 from leaderboard.index.keys import Keys
 from leaderboard.index.reader import IndexReader
+from leaderboard.rules import GLOBAL_BOARD
+from web.directory import BoardDirectory
 
 POOL_TIMEOUT_S = 1.0
 # The cached top 10 changes once per refresh interval (10 s): each process reuses its decoded
@@ -83,38 +85,51 @@ class Services:
         self.index = IndexReader(self.redis, self.keys)
         self.names = NameCache(self)
         self.health = HealthMonitor(self)
+        self.boards = BoardDirectory(self.index, self.db)
         self._closers: list = []
-        self._top10: tuple[float, dict[str, Any] | None, bytes | None] = (0.0, None, None)
+        self._top10: dict[str, tuple[float, dict[str, Any] | None, tuple[bytes, bytes]]] = {}
 
-    def cached_top10(self) -> dict[str, Any] | None:
-        return self._top10_memo()[1]
+    def cached_top10(self, board: str = GLOBAL_BOARD) -> dict[str, Any] | None:
+        return self._top10_memo(board)[1]
 
-    def top10_body(self) -> bytes | None:
-        """The whole answer to a plain GET /top, serialized once per memo period; None when
-        there is no cache or reads must carry the possibly_stale flag."""
-        body = self._top10_memo()[2]
-        if body is None or self.health.current().possibly_stale:
+    def top10_body(self, board: str = GLOBAL_BOARD, *, original: bool = False) -> bytes | None:
+        """The whole answer to a plain GET of a board's top, serialized once per memo period
+        (`original`: the shape of the original's /api/leaderboard/top, without board and
+        period); None when there is no cache, it is from a period that has ended, or reads
+        must carry the possibly_stale flag."""
+        _, value, bodies = self._top10_memo(board)
+        if value is None or self.health.current().possibly_stale:
             return None
-        return body
+        ends = value.get("period", {}).get("end")
+        if ends is not None and ends <= iso():
+            return None  # built before the board's reset: the live path reads the new period
+        return bodies[0] if original else bodies[1]
 
-    def _top10_memo(self) -> tuple[float, dict[str, Any] | None, bytes | None]:
-        memo = self._top10
-        if time.monotonic() - memo[0] > TOP10_MEMO_S:
-            value = self.index.cached_top10()
-            body = None
+    def _top10_memo(self, board: str) -> tuple[float, dict[str, Any] | None, tuple[bytes, bytes]]:
+        memo = self._top10.get(board)
+        if memo is None or time.monotonic() - memo[0] > TOP10_MEMO_S:
+            value = self.index.cached_top10(board)
+            bodies = (b"", b"")
             if value is not None:
-                body = json.dumps(
-                    {
-                        "success": True,
-                        "data": value["data"],
-                        "source": "redis",
-                        "as_of": value["built_at"],
-                        "next_refresh_at": value.get("next_refresh_at"),
-                        "cached": True,
-                    },
-                    separators=(",", ":"),
-                ).encode()
-            memo = self._top10 = (time.monotonic(), value, body)
+                answer: dict[str, Any] = {
+                    "success": True,
+                    "data": value["data"],
+                    "source": "redis",
+                    "as_of": value["built_at"],
+                    "next_refresh_at": value.get("next_refresh_at"),
+                    "cached": True,
+                }
+                described = {
+                    **answer,
+                    "board": board,
+                    "period": value.get("period", {"start": None, "end": None}),
+                }
+                bodies = (
+                    json.dumps(answer, separators=(",", ":")).encode(),
+                    json.dumps(described, separators=(",", ":")).encode(),
+                )
+            memo = (time.monotonic(), value, bodies)
+            self._top10[board] = memo
         return memo
 
     @contextmanager

@@ -23,6 +23,7 @@ import redis
 from flask import Blueprint, Response, current_app, stream_with_context
 
 from leaderboard import logs
+from web.directory import GLOBAL_CURRENT, Period
 from web.errors import ApiError
 from web.reads import Reads
 from web.services import Services
@@ -112,11 +113,19 @@ def _event(name: str, data: str) -> str:
 
 @bp.get("/stream")
 def stream():
+    """The original's stream: the `global` board, `top10` and `refresh` events."""
+    return event_stream(GLOBAL_CURRENT, kinds=("top10", "refresh"))
+
+
+def event_stream(period: Period, kinds: tuple[str, ...] = ("top10", "refresh", "reset")):
+    """Server-Sent Events of one board: its top 10 at once and on change, `refresh` when a
+    build changed nothing, `reset` when its period rolled over (with the new period's top 10,
+    usually empty); kinds outside `kinds` are sent as `refresh`."""
     svc: Services = current_app.extensions["leaderboard"]
     hub: EventHub = current_app.extensions["leaderboard.events"]
-    q = hub.subscribe()
+    q = hub.subscribe(period.board)
     try:
-        first = Reads(svc).top10_snapshot()
+        first = Reads(svc).top10_snapshot(period)
     except BaseException:
         hub.unsubscribe(q)
         raise
@@ -134,7 +143,7 @@ def stream():
                     continue
                 text = raw.decode() if isinstance(raw, bytes) else raw
                 kind = json.loads(text).get("type", "top10")
-                yield _event("top10" if kind == "top10" else "refresh", text)
+                yield _event(kind if kind in kinds else "refresh", text)
         finally:
             hub.unsubscribe(q)
 

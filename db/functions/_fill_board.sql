@@ -1,8 +1,9 @@
 -- Compute a board's entries from the session log and insert them in bulk: sessions with
 -- id >= p_first_session in periods p_from..p_to (numbers, see lb._period_number) that the
 -- board accepts (mode, window). Inserted with created_xid null, so the row triggers stay
--- quiet; the histogram is added here in one aggregate. The caller makes room (a new board,
--- new players, or periods it deleted) and bumps an epoch so bridges rebuild.
+-- quiet (the histogram is added here in one aggregate), and changed_xid 0, so the feed's
+-- index skips them: the caller makes room (a new board, new players, or periods it deleted)
+-- and moves an epoch, so bridges rebuild the board rather than read these as changes.
 -- The values are the ones lb.submit_score reaches, whatever order sessions committed in:
 -- sum, or the best score; tie_at on 'earliest' boards is the start of the latest session
 -- that raised a sum (the first one while it is 0), or the first that reached the best score.
@@ -35,7 +36,7 @@ begin
 
     inserted as (
         insert into lb.board_entries (
-            board_no, period_start, user_id, value, tie_at, updated_at, created_xid
+            board_no, period_start, user_id, value, tie_at, updated_at, changed_xid, created_xid
         )
         select
             p_board.board_no,
@@ -49,6 +50,7 @@ begin
                 else (array_agg(s.played_at order by s.score desc, s.played_at))[1]
             end,
             clock_timestamp(),
+            '0'::xid8,
             null
         from sessions as s
         group by s.period_start, s.user_id
@@ -60,6 +62,7 @@ begin
         select p_board.board_no, i.period_start, lb._score_bucket(i.value), count(*)
         from inserted as i
         group by i.period_start, lb._score_bucket(i.value)
+        order by i.period_start, lb._score_bucket(i.value)
         on conflict (board_no, period_start, bucket) do update set players = b.players + excluded.players
         returning b.players
     )

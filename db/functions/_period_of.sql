@@ -11,14 +11,17 @@ stable
 parallel safe
 return case p_board.reset
     when 'never' then '-infinity'::timestamptz
-    when 'daily' then
-        ((p_at at time zone p_board.time_zone)::date)::timestamp at time zone p_board.time_zone
-    when 'weekly' then (
-        date '1970-01-05'
-        + 7 * floor(((p_at at time zone p_board.time_zone)::date - date '1970-01-05') / 7.0)::integer
-    )::timestamp at time zone p_board.time_zone
-    when 'monthly' then
-        date_trunc('month', p_at at time zone p_board.time_zone) at time zone p_board.time_zone
+    when 'daily'
+        then
+            ((p_at at time zone p_board.time_zone)::date)::timestamp at time zone p_board.time_zone
+    when 'weekly'
+        then (
+            date '1970-01-05'
+            + 7 * floor(((p_at at time zone p_board.time_zone)::date - date '1970-01-05') / 7.0)::integer
+        )::timestamp at time zone p_board.time_zone
+    when 'monthly'
+        then
+            date_trunc('month', p_at at time zone p_board.time_zone) at time zone p_board.time_zone
     when 'fixed' then case
         when extract(epoch from p_board.reset_every) = extract(day from p_board.reset_every) * 86400
             then (

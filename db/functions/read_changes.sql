@@ -61,7 +61,8 @@ begin
         end
     from lb.board_entries as e
     where
-        (e.changed_xid >= v_xmax or e.changed_xid = any(v_xip))
+        e.changed_xid <> '0'  -- bulk rows: rebuilt, never fed (the index is partial on this)
+        and (e.changed_xid >= v_xmax or e.changed_xid = any(v_xip))
         and (p_boards is null or e.board_no = any(p_boards));
 end;
 $$;

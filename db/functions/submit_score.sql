@@ -26,6 +26,7 @@ declare
     v_sums integer[];
     v_global integer;
     v_written integer[];
+    v_may_skip boolean;
 begin
     if p_user_id is null or p_user_id <= 0 then
         perform lb._invalid_argument('p_user_id', 'must be a positive integer', p_user_id::text);
@@ -95,18 +96,48 @@ begin
 
     -- The boards that accept the session (read after the lock above, see there).
     select
-        array_agg(b.board_no),
+        coalesce(array_agg(b.board_no), '{}'),
         array_agg(lb._period_of(b, v_now)),
         array_agg(case when b.tie_break = 'earliest' then v_now else '-infinity'::timestamptz end),
         coalesce(array_agg(b.board_no) filter (where b.aggregate = 'sum'), '{}'),
-        min(b.board_no) filter (where b.board_id = 'global')
-    into v_boards, v_periods, v_ties, v_sums, v_global
+        min(b.board_no) filter (where b.board_id = 'global'),
+        bool_or(b.aggregate = 'best') or p_score = 0
+    into v_boards, v_periods, v_ties, v_sums, v_global, v_may_skip
     from lb.boards as b
     where
         b.enabled
         and (b.game_mode is null or b.game_mode = p_game_mode)
         and (b.starts_at is null or b.starts_at <= v_now)
         and (b.ends_at is null or v_now < b.ends_at);
+
+    -- Of those, only the ones the session can change: not a best board it does not improve,
+    -- nor a sum it adds 0 to. The upsert below checks the same again under the row lock;
+    -- this read spares the lock itself, which ON CONFLICT DO UPDATE takes (and logs) even
+    -- when its WHERE says no: every non-improving submit on a best board. A separate
+    -- statement, run only when it can spare something: joined into the query above it cost
+    -- every submit ~20 us, also where a positive score always writes.
+    if v_may_skip then
+        select
+            coalesce(array_agg(n.board_no) filter (where w.writes), '{}'),
+            array_agg(n.period_start) filter (where w.writes),
+            array_agg(n.tie_at) filter (where w.writes),
+            coalesce(array_agg(n.board_no) filter (where w.writes and n.board_no = any(v_sums)), '{}'),
+            min(e.value) filter (where n.board_no = v_global)
+        into v_boards, v_periods, v_ties, v_sums, v_total
+        from unnest(v_boards, v_periods, v_ties) as n (board_no, period_start, tie_at)
+        left join lb.board_entries as e
+            on
+                n.board_no = e.board_no
+                and n.period_start = e.period_start
+                and e.user_id = p_user_id
+        cross join lateral (
+            select
+                e.value is null
+                or (n.board_no = any(v_sums) and p_score > 0)
+                or (p_score = e.value and n.tie_at < e.tie_at)
+                or (n.board_no <> all(v_sums) and p_score > e.value) as writes
+        ) as w;
+    end if;
 
     -- Every one of them in one statement; concurrent submits for a player queue on each entry
     -- and re-read it, so none is lost. Sum boards add (a 0 changes nothing, not even the
@@ -115,53 +146,60 @@ begin
     -- the latest session that raised it (the earliest, while it is 0), which a recompute from
     -- the log finds again whatever order sessions committed in. Board sets travel as arrays:
     -- a subquery per conflicting row cost more (measured with pgbench, 8 clients).
-    with written as (
-        insert into lb.board_entries as e (board_no, period_start, user_id, value, tie_at)
-        select n.board_no, n.period_start, p_user_id, p_score, n.tie_at
-        from unnest(v_boards, v_periods, v_ties) as n (board_no, period_start, tie_at)
-        on conflict (board_no, period_start, user_id) do update
-            set
-                value = case
-                    when e.board_no = any(v_sums) then e.value + excluded.value
-                    else excluded.value
-                end,
-                tie_at = case
-                    when e.board_no <> all(v_sums) then excluded.tie_at
-                    when excluded.value = 0 then least(e.tie_at, excluded.tie_at)
-                    when e.value = 0 then excluded.tie_at
-                    else greatest(e.tie_at, excluded.tie_at)
-                end,
-                updated_at = clock_timestamp(),
-                changed_xid = pg_current_xact_id()
-            where case
-                when e.board_no = any(v_sums)
-                    then (excluded.value > 0 and e.value <= 9007199254740991 - excluded.value)
-                    or (excluded.value = 0 and e.value = 0 and excluded.tie_at < e.tie_at)
-                else excluded.value > e.value
-                    or (excluded.value = e.value and excluded.tie_at < e.tie_at)
-            end
-        returning e.board_no, e.value
-    )
+    if cardinality(v_boards) > 0 then
+        with written as (
+            insert into lb.board_entries as e (board_no, period_start, user_id, value, tie_at)
+            select n.board_no, n.period_start, p_user_id, p_score, n.tie_at
+            from unnest(v_boards, v_periods, v_ties) as n (board_no, period_start, tie_at)
+            -- Rows change in board order, so their deferred histogram moves run in board
+            -- order at commit, and each locks its buckets in ascending order: two submits'
+            -- commits can never wait on each other's buckets in a cycle.
+            order by n.board_no
+            on conflict (board_no, period_start, user_id) do update
+                set
+                    value = case
+                        when e.board_no = any(v_sums) then e.value + excluded.value
+                        else excluded.value
+                    end,
+                    tie_at = case
+                        when e.board_no <> all(v_sums) then excluded.tie_at
+                        when excluded.value = 0 then least(e.tie_at, excluded.tie_at)
+                        when e.value = 0 then excluded.tie_at
+                        else greatest(e.tie_at, excluded.tie_at)
+                    end,
+                    updated_at = clock_timestamp(),
+                    changed_xid = pg_current_xact_id()
+                where case
+                    when e.board_no = any(v_sums)
+                        then (excluded.value > 0 and e.value <= 9007199254740991 - excluded.value)
+                        or (excluded.value = 0 and e.value = 0 and excluded.tie_at < e.tie_at)
+                    else excluded.value > e.value
+                        or (excluded.value = e.value and excluded.tie_at < e.tie_at)
+                end
+            returning e.board_no, e.value
+        )
 
-    select array_agg(w.board_no), min(w.value) filter (where w.board_no = v_global)
-    into v_written, v_total
-    from written as w;
+        select
+            array_agg(w.board_no),
+            coalesce(min(w.value) filter (where w.board_no = v_global), v_total)
+        into v_written, v_total
+        from written as w;
+    end if;
+
     -- a sum entry not written although the score adds something would pass 2^53-1
     if p_score > 0 and not v_sums <@ coalesce(v_written, '{}') then
         perform lb._total_out_of_range(p_user_id, p_score, p_game_mode, v_now);
     end if;
-    if v_total is null then
-        -- a 0 on an existing entry writes nothing: read the total
-        select e.value into v_total
-        from lb.board_entries as e
-        inner join lb.boards as b on e.board_no = b.board_no
-        where b.board_id = 'global' and e.period_start = '-infinity' and e.user_id = p_user_id;
-    end if;
 
     if p_idempotency_key is not null then
+        -- with what lb.session_boards answers now (it sees this transaction's writes), so a
+        -- retry gets the first answer
         insert into lb.idempotency_keys (
-            idempotency_key, session_id, user_id, score, game_mode, total_score
-        ) values (p_idempotency_key, v_session_id, p_user_id, p_score, p_game_mode, v_total);
+            idempotency_key, session_id, user_id, score, game_mode, total_score, boards
+        ) values (
+            p_idempotency_key, v_session_id, p_user_id, p_score, p_game_mode, v_total,
+            lb.session_boards(v_session_id)
+        );
     end if;
 
     perform lb._wake_bridge();

@@ -39,6 +39,7 @@ class BoardView:
     period: str
     period_end: int | None
     oldest: int | None
+    periods: frozenset[str] = frozenset()  # the periods the index holds sets for
 
     def current(self, now: float | None = None) -> str:
         """The current period's key, also after a reset the bridge has not published yet."""
@@ -55,18 +56,18 @@ class IndexReader:
 
     def board(self, board: str) -> BoardView | None:
         """None when the board has no index (yet)."""
-        raw = self.redis.hmget(
-            self.keys.board_meta(board), "cursor", "tie", "period", "period_end", "oldest"
-        )
-        cursor, tie, period, period_end, oldest = (_text(v) if v is not None else None for v in raw)
-        if cursor is None:
+        meta = {
+            _text(k): _text(v) for k, v in self.redis.hgetall(self.keys.board_meta(board)).items()
+        }
+        if "cursor" not in meta:
             return None
         return BoardView(
             board=board,
-            tie=tie or "shared",
-            period=period or encoding.ALL_TIME,
-            period_end=int(period_end) if period_end else None,
-            oldest=int(oldest) if oldest else None,
+            tie=meta.get("tie") or "shared",
+            period=meta.get("period") or encoding.ALL_TIME,
+            period_end=int(meta["period_end"]) if meta.get("period_end") else None,
+            oldest=int(meta["oldest"]) if meta.get("oldest") else None,
+            periods=frozenset(k[2:] for k in meta if k.startswith("n:")),
         )
 
     def rank(
@@ -74,7 +75,10 @@ class IndexReader:
     ) -> Ranked | None:
         """A player's rank, value and username (None if the index lacks the name) in a
         board-period; None if the player has no entry there."""
-        reply = self._rank(self._read_keys(board, period), [str(user_id), self.keys.names_prefix])
+        reply = self._rank(
+            self._read_keys(board, period),
+            [encoding.encode_user(user_id), self.keys.names_prefix],
+        )
         status = _text(reply[0])
         if status == "missing":
             raise IndexUnavailable(board)
@@ -101,7 +105,8 @@ class IndexReader:
     ) -> list[Ranked] | None:
         """The window of 2*radius+1 players centred on one; None if it has no entry."""
         reply = self._page(
-            self._read_keys(board, period), [0, radius, str(user_id), self.keys.names_prefix]
+            self._read_keys(board, period),
+            [0, radius, encoding.encode_user(user_id), self.keys.names_prefix],
         )
         return self._ranked(reply, board)
 
@@ -136,7 +141,7 @@ class IndexReader:
             out.append(
                 Ranked(
                     rank=rank,
-                    user_id=encoding.user_of(member),
+                    user_id=encoding.user_of(member, earliest),
                     total_score=encoding.value_of(score),
                     username=_text(name) if name else None,
                 )

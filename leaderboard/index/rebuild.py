@@ -10,12 +10,18 @@ processes from rebuilding the same board at once (correctness does not depend on
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+
+import psycopg
 
 from leaderboard.feed import BoardSpec, ChangeFeed
 from leaderboard.index.writer import IndexWriter
+from leaderboard.rules import GLOBAL_BOARD
 
 REBUILD_LOCK_MS = 120_000
 
@@ -45,7 +51,13 @@ def rebuild_board(feed: ChangeFeed, writer: IndexWriter, board: BoardSpec) -> Re
             if current is None or current.board_id != board.board_id:
                 writer.drop_board(board.board_id)
                 return None
-            counts = writer.load(current, token, position.epoch, feed.entries(current.board_no))
+            # usernames are shared by every board, and every player with an entry anywhere
+            # has one on `global` (every mode, all time, never disabled): its rebuild writes
+            # them all, the others write none
+            names = current.board_id == GLOBAL_BOARD
+            counts = writer.load(
+                current, token, position.epoch, feed.entry_batches(current, names=names)
+            )
             writer.install(current, token, position.snapshot, position.epoch, counts)
     finally:
         writer.release_lock(lock, token)
@@ -58,13 +70,46 @@ def rebuild_board(feed: ChangeFeed, writer: IndexWriter, board: BoardSpec) -> Re
     )
 
 
-def rebuild_all(feed: ChangeFeed, writer: IndexWriter) -> list[Rebuilt | None]:
+def rebuild_boards(
+    connect: Callable[[], psycopg.Connection],
+    writer: IndexWriter,
+    boards: Sequence[BoardSpec],
+    workers: int = 2,
+) -> list[Rebuilt | None]:
+    """Several boards at once, each worker on a connection of its own: reading PostgreSQL,
+    encoding in Python and loading Redis overlap across boards (four boards of 5.9M entries
+    in all took 21 s one after another on two cores). Results in the order of `boards`."""
+    local = threading.local()
+    opened: list[psycopg.Connection] = []
+    lock = threading.Lock()
+
+    def one(board: BoardSpec) -> Rebuilt | None:
+        if not hasattr(local, "feed"):
+            conn = connect()
+            with lock:
+                opened.append(conn)
+            local.feed = ChangeFeed(conn)
+        return rebuild_board(local.feed, writer, board)
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="rebuild") as pool:
+            return list(pool.map(one, boards))
+    finally:
+        for conn in opened:
+            conn.close()
+
+
+def rebuild_all(
+    connect: Callable[[], psycopg.Connection], writer: IndexWriter, workers: int = 2
+) -> list[Rebuilt | None]:
     """Every board, then the usernames of other epochs and the keys of deleted boards are
     dropped: after a clear or a bulk seed (a new epoch), or for an empty Redis."""
-    boards = feed.boards()
-    results = [rebuild_board(feed, writer, board) for board in boards]
-    with feed.snapshot() as position:
-        epoch = position.epoch
+    with connect() as conn:
+        feed = ChangeFeed(conn)
+        boards = feed.boards()
+        results = rebuild_boards(connect, writer, boards, workers)
+        with feed.snapshot() as position:
+            epoch = position.epoch
     writer.drop_names_except(epoch)
     known = {b.board_id for b in boards}
     for board in writer.registered() - known:

@@ -4,6 +4,7 @@ and the usernames shared by every board."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,9 @@ from leaderboard.feed import BoardSpec, Change
 from leaderboard.index import encoding
 from leaderboard.index.keys import Keys
 from leaderboard.index.scripts import Script
+
+# (user_id, value, tie_us or None, username or None), as ChangeFeed.entry_batches
+Entry = tuple[int, int, int | None, str | None]
 
 # Lua's unpack() is limited to ~8000 values; an entry takes two in ZADD (score, member)
 APPLY_CHUNK = 2500
@@ -128,7 +132,7 @@ class IndexWriter:
                 for change in chunk:
                     tie = "" if change.tie_us is None else encoding.tie_part(change.tie_us)
                     by_period.setdefault(change.period, []).extend(
-                        (-change.value, tie, change.user_id)
+                        (-change.value, tie, encoding.encode_user(change.user_id))
                     )
                 for period, triples in by_period.items():
                     args += [period, len(triples) // 3, *triples]
@@ -175,50 +179,60 @@ class IndexWriter:
         board: BoardSpec,
         token: str,
         epoch: int,
-        entries: Iterable[tuple[str, int, int, int | None, str]],
+        batches: Iterable[tuple[str, list[Entry]]],
     ) -> dict[str, int]:
         """Pipelined multi-member ZADDs into a board's temporary keys (they expire if we die
-        midway), and the usernames of `epoch` straight into place (they are immutable).
-        Entries come by period, then user_id (ChangeFeed.entries), so each username bucket
-        is filled with one HSET. Returns the members loaded per period."""
+        midway), and the usernames that come with entries, of `epoch`, straight into place
+        (they are immutable). Entries come in batches of one period each, in user_id order
+        (ChangeFeed.entry_batches), so each username bucket is filled with one HSET.
+        Returns the members loaded per period. Written for speed (5.9M entries of four
+        boards in one rebuild): comprehensions over each batch, no object per entry, and
+        Redis works through one chunk while the next is built."""
         temp = self.keys.building(board.board_id, token)
         self.redis.sadd(self.keys.boards, board.board_id)
         counts: dict[str, int] = {}
         pipe = self.redis.pipeline(transaction=False)
-        pending = 0
-        batch: list[tuple[str, int, int, int | None, str]] = []
-
-        def flush() -> None:
-            by_period: dict[str, list[Any]] = {}
-            ties: dict[str, list[Any]] = {}
-            names: list[Change] = []
-            for period, user_id, value, tie_us, username in batch:
-                by_period.setdefault(period, []).extend((-value, encoding.member(user_id, tie_us)))
-                if tie_us is not None:
-                    ties.setdefault(period, []).extend((user_id, encoding.tie_part(tie_us)))
-                names.append(Change(board.board_no, period, user_id, value, tie_us, 0.0, username))
-            for period, args in by_period.items():
-                pipe.execute_command("ZADD", temp + period, *args)
-                pipe.pexpire(temp + period, TEMP_KEY_TTL_MS)
-            for period, args in ties.items():
-                pipe.execute_command("HSET", temp + period + ":t", *args)
+        enc, tie_part = encoding.encode_user, encoding.tie_part
+        queued = 0
+        sender = _Sender()
+        for period, rows in batches:
+            counts[period] = counts.get(period, 0) + len(rows)
+            users = [enc(r[0]) for r in rows]
+            if rows[0][2] is None:
+                members = users
+            else:
+                ties = [tie_part(r[2]) for r in rows]
+                members = [t + u for t, u in zip(ties, users, strict=True)]
+                hset = [x for pair in zip(users, ties, strict=True) for x in pair]
+                pipe.execute_command("HSET", temp + period + ":t", *hset)
                 pipe.pexpire(temp + period + ":t", TEMP_KEY_TTL_MS)
-            self.write_names(pipe, epoch, names)
-            batch.clear()
-
-        for entry in entries:
-            batch.append(entry)
-            counts[entry[0]] = counts.get(entry[0], 0) + 1
-            if len(batch) >= LOAD_BATCH:
-                flush()
-                pending += 1
-                if pending >= 20:
-                    pipe.execute()
-                    pending = 0
-        if batch:
-            flush()
-        pipe.execute()
+            zadd = [x for r, m in zip(rows, members, strict=True) for x in (-r[1], m)]
+            pipe.execute_command("ZADD", temp + period, *zadd)
+            pipe.pexpire(temp + period, TEMP_KEY_TTL_MS)
+            if rows[0][3] is not None:
+                self._load_names(pipe, epoch, users, [r[3] for r in rows])
+            queued += len(rows)
+            if queued >= 20 * LOAD_BATCH:
+                sender.send(pipe)
+                pipe = self.redis.pipeline(transaction=False)
+                queued = 0
+        sender.send(pipe)
+        sender.finish()
         return counts
+
+    def _load_names(self, pipe: Any, epoch: int, users: list[str], names: list[str]) -> None:
+        """Usernames of entries in user_id order: one HSET per bucket of 62 consecutive ids."""
+        bucket: str | None = None
+        args: list[str] = []
+        for user, name in zip(users, names, strict=True):
+            if user[:-1] != bucket:
+                if args:
+                    pipe.execute_command("HSET", self.keys.names(epoch, bucket), *args)
+                bucket, args = user[:-1], []
+            args.append(user[-1])
+            args.append(name)
+        if args:
+            pipe.execute_command("HSET", self.keys.names(epoch, bucket), *args)
 
     def install(
         self,
@@ -279,12 +293,54 @@ class IndexWriter:
         return len(stale)
 
     def drop_legacy(self) -> None:
-        """The single-board layout's keys, left by an older version."""
+        """The single-board layout's keys, left by an older version: its index, and its
+        username buckets, named by decimal id // 100 where encoded buckets start with a
+        letter."""
         self.redis.unlink(*self.keys.legacy())
+        stale = [
+            k
+            for k in self.redis.scan_iter(match=f"{self.keys.names_prefix}*", count=1000)
+            if _text(k).rsplit(":", 1)[-1].isdigit()
+        ]
+        for i in range(0, len(stale), 1000):
+            self.redis.unlink(*stale[i : i + 1000])
 
     def release_lock(self, key: str, token: str) -> bool:
         """Compare-and-delete: only the holder's token releases a lock."""
         return bool(self._release([key], [token]))
+
+
+class _Sender:
+    """Runs one pipeline at a time in a thread of its own, so Redis works through one chunk
+    of a load while the next is built (waiting for Redis's replies took a third of a 3.4M
+    entry rebuild). Pipelines are sent in order, and an error stops the load."""
+
+    def __init__(self) -> None:
+        self._pending: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def send(self, pipe: Any) -> None:
+        self._wait()
+
+        def run() -> None:
+            try:
+                pipe.execute()
+            except BaseException as exc:  # raised in the loading thread by _wait
+                self._error = exc
+
+        self._pending = threading.Thread(target=run, name="index-load", daemon=True)
+        self._pending.start()
+
+    def finish(self) -> None:
+        self._wait()
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            self._pending.join()
+            self._pending = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
 
 # what readers find in a board's meta besides the index's own state

@@ -155,3 +155,69 @@ def test_dashboard_search_shows_a_clear_error_for_an_unknown_player(server, page
     page.click("#search-form button")
     expect(page.locator("#search-error")).to_have_text("player 987654 does not exist")
     expect(page.locator("#player")).to_be_hidden()
+
+
+def test_boards_picker_period_switch_reset_countdown_and_chart(
+    server, page, conn, database_url, redis_url, redis_client
+):
+    conn.execute("select * from lb.seed(100, 600, 0.7)")
+    conn.execute(
+        "select lb.create_board('ranked', p_game_mode => 'ranked', p_aggregate => 'best',"
+        " p_backfill => true)"
+    )
+    conn.execute("select lb.create_board('casual', p_game_mode => 'casual', p_backfill => true)")
+    # 8-second periods: long enough to act in, short enough to see one end
+    conn.execute(
+        "select lb.create_board('short', p_reset => 'fixed', p_reset_every => '8 seconds',"
+        " p_reset_anchor => '2026-01-01 00:00')"
+    )
+    newcomer = conn.execute("select lb.create_player('newcomer')").fetchone()[0]
+    with BridgeThread(settings_for(database_url, redis_url, refresh_interval_ms=2000)):
+        wait_until(
+            lambda: all(redis_client.get(KEYS.top10(b)) for b in ("global", "ranked", "casual")),
+            message="every board's cache",
+        )
+        page.goto(server)
+        board = page.locator("#board")
+        expect(board.locator("option")).to_have_text(["global", "casual", "ranked", "short"])
+
+        # picking a board shows its top 10, as SQL has it
+        board.select_option("ranked")
+        leader = conn.execute("select username from lb.top_players(1, 0, 'ranked')").fetchone()[0]
+        rows = page.locator("#top-body tr")
+        expect(rows).to_have_count(10)
+        expect(rows.nth(0)).to_contain_text(leader)
+        expect(page.locator("#board-rules")).to_contain_text("best score · ranked only")
+        expect(page.locator("#live")).to_have_text("live")
+
+        # a ranked submit counts on global and ranked, not on the casual board
+        page.fill("#submit-user", str(newcomer))
+        page.fill("#submit-score", "1000000")
+        page.select_option("#submit-mode", "ranked")
+        page.click("#submit-form button")
+        counted = page.locator("#submit-boards li")
+        expect(counted).to_have_text(["global: 1,000,000", "ranked: 1,000,000", "short: 1,000,000"])
+        expect(rows.nth(0)).to_contain_text("newcomer", timeout=15_000)  # the live stream
+        board.select_option("casual")
+        expect(rows.nth(0)).not_to_contain_text("newcomer")
+        expect(page.locator("#top-body")).not_to_contain_text("newcomer")
+
+        # the short board: its reset counts down, and after it the previous period is readable
+        board.select_option("short")
+        expect(rows.nth(0)).to_contain_text("newcomer", timeout=10_000)
+        reset = page.locator("#reset-countdown")
+        expect(reset).to_have_text(re.compile(r"^(\d+s|now)$"))
+        first = reset.inner_text()
+        expect(reset).not_to_have_text(first, timeout=5000)
+        expect(page.locator("#top-body")).not_to_contain_text("newcomer", timeout=20_000)
+        # seen within ~2 s of the reset (the reset event, or the countdown reaching 0), so the
+        # previous period is still the one with the submit
+        page.check('input[name="period"][value="previous"]')
+        expect(page.locator("#live")).to_have_text("past period")
+        expect(rows.nth(0)).to_contain_text("newcomer", timeout=5_000)
+        expect(page.locator("#period-dates")).to_contain_text("–")
+
+        # the pipeline chart draws the last minutes of submits and lag
+        expect(page.locator("#pipeline-now")).to_contain_text("submits/s", timeout=10_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-boards.png"), full_page=True)

@@ -571,7 +571,8 @@ def test_eight_writers_over_four_boards_leave_every_board_exact(conn, connect):
     for board in ("global", "weekly", "ranked-daily-best", "ranked-best"):
         assert entries(conn, board) == board_from_log(conn, board), board
     histogram = conn.execute(
-        "select count(*) from (select board_no, period_start, value / 10000 as bucket, count(*) n"
+        "select count(*) from (select board_no, period_start, lb._score_bucket(value) as bucket,"
+        " count(*) n"
         " from lb.board_entries group by 1, 2, 3) e full join lb.board_buckets k"
         " using (board_no, period_start, bucket) where coalesce(e.n, 0) <> coalesce(k.players, 0)"
     ).fetchone()

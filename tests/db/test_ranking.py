@@ -108,21 +108,24 @@ def test_players_around_a_player_without_sessions_is_that_player_alone(conn):
 
 
 def test_histogram_rank_is_exact_across_bucket_boundaries(conn):
-    """Totals straddling the 10,000-point bucket edges, with ties in different buckets."""
-    players = make_players(conn, 12)
+    """Totals straddling bucket edges (every value below 1,000 is a bucket; above, 1% wide:
+    999 | 1,000-1,009 | ... | 9,990-9,999 | 10,000-10,099), with ties in different buckets."""
+    players = make_players(conn, 14)
     totals = [
         0,
+        999,
+        1_000,
+        1_009,
+        1_010,
         9_999,
         10_000,
         10_000,
-        10_001,
-        19_999,
-        20_000,
+        10_099,
+        10_100,
         1_000_000,
         1_000_000,
         5_000_000,
         9_999,
-        10_000,
     ]
     for uid, total in zip(players, totals, strict=True):
         remaining = total
@@ -144,7 +147,8 @@ def check_histogram(conn):
     exact = conn.execute(
         "select coalesce(array_agg(board_no || ':' || period_start || ':' || b || ':' || n"
         " order by board_no, period_start, b), '{}') from"
-        " (select board_no, period_start, value / 10000 as b, count(*) as n from lb.board_entries"
+        " (select board_no, period_start, lb._score_bucket(value) as b, count(*) as n"
+        " from lb.board_entries"
         " group by 1, 2, 3) as h"
     ).fetchone()[0]
     kept = conn.execute(
@@ -160,7 +164,7 @@ def check_histogram(conn):
 )
 @given(
     submits=st.lists(
-        st.tuples(st.integers(0, 7), st.sampled_from([0, 1, 5, 9_999, 10_000, 250_000, 1_000_000])),
+        st.tuples(st.integers(0, 7), st.sampled_from([0, 1, 5, 999, 1_000, 1_009, 250_000, 10**6])),
         max_size=40,
     ),
     offset=st.integers(0, 8),
@@ -189,3 +193,25 @@ def test_every_path_agrees_with_the_obvious_ranking(conn, submits, offset):
             at = order.index(uid)
             assert window == [(ranks[u], u) for u in order[max(0, at - 2) : at + 3]]
     check_histogram(conn)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    value=st.one_of(
+        st.integers(0, 2**53 - 1),
+        st.integers(0, 20_000),
+        st.sampled_from([0, 999, 1000, 9999, 10**4, 10**6 - 1, 10**6, 2**53 - 1]),
+    )
+)
+def test_a_bucket_holds_exactly_the_values_from_its_floor_to_the_next_floor(conn, value):
+    bucket, floor, next_floor = conn.execute(
+        "select lb._score_bucket(%(v)s), lb._bucket_floor(lb._score_bucket(%(v)s)),"
+        " lb._bucket_floor(lb._score_bucket(%(v)s) + 1)",
+        {"v": value},
+    ).fetchone()
+    assert floor <= value < next_floor
+    assert floor == value or bucket >= 1000
+    # one percent wide at most: the most players a rank ever counts one by one
+    assert next_floor - floor <= max(1, floor // 100)

@@ -14,6 +14,7 @@ GRANTS = {
         "top_players",
         "boards",
         "board_periods",
+        "session_boards",
     },
     "lb_web": {
         "submit_score",
@@ -31,6 +32,7 @@ GRANTS = {
         "update_board",
         "delete_board",
         "recompute_board",
+        "session_boards",
     },
     "lb_bridge": {
         "poll_changes",
@@ -41,6 +43,8 @@ GRANTS = {
         "schema_migrations",
         "feed_boards",
         "prune_periods",
+        "read_board",
+        "board_entry_periods",
     },
 }
 TABLES = [

@@ -28,3 +28,11 @@ def test_the_default_mode_is_the_sql_default(conn):
         0
     ]
     assert f"p_game_mode text DEFAULT '{rules.DEFAULT_GAME_MODE}'::text" in text
+
+
+def test_the_board_id_rule_is_lb_boards_check(conn):
+    definition = conn.execute(
+        "select pg_get_constraintdef(oid) from pg_constraint"
+        " where conname = 'boards_board_id_check'"
+    ).fetchone()[0]
+    assert f"'{rules.BOARD_ID_PATTERN}'" in definition

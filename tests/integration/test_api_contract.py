@@ -279,8 +279,16 @@ def test_openapi_describes_every_endpoint(client):
         "/api/leaderboard/stream",
         "/health",
         "/metrics",
+        "/api/boards",
+        "/api/boards/{board}",
+        "/api/boards/{board}/top",
+        "/api/boards/{board}/rank/{user_id}",
+        "/api/boards/{board}/around/{user_id}",
+        "/api/boards/{board}/stream",
     }
+    assert doc["paths"]["/api/boards/{board}"].keys() == {"get", "patch", "delete"}
     assert "SubmitRequest" in doc["components"]["schemas"]
+    assert "BoardCreate" in doc["components"]["schemas"]
 
 
 def test_unknown_routes_and_methods_answer_in_the_envelope(client):

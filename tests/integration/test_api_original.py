@@ -20,7 +20,10 @@ def test_submit_returns_the_four_fields_and_accumulates(client, conn):
     first = client.post(SUBMIT, json={"user_id": player, "score": 100, "game_mode": "ranked"})
     assert first.status_code == 201
     assert first.json["success"] is True
-    assert set(first.json["data"]) == {"session_id", "user_id", "score", "total_score"}
+    # the original's four fields, plus the boards the session counted on (Boards II): a
+    # client that reads the four sees no change
+    assert set(first.json["data"]) == {"session_id", "user_id", "score", "total_score", "boards"}
+    assert first.json["data"]["boards"] == [{"board": "global", "period_start": None, "value": 100}]
     assert first.json["data"]["total_score"] == 100
     second = client.post(SUBMIT, json={"user_id": player, "score": 200})
     assert second.status_code == 201

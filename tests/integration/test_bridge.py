@@ -305,9 +305,9 @@ def test_writes_during_a_rebuild_are_not_lost(conn, syncer, redis_client):
     submit(conn, players[0], 10)
 
     class SubmitDuringRebuild(ChangeFeed):
-        def entries(self, board_no):
+        def entry_batches(self, board, *, names=False):
             submit(conn, players[1], 20)  # commits after the rebuild's snapshot
-            yield from super().entries(board_no)
+            yield from super().entry_batches(board, names=names)
 
     feed = SubmitDuringRebuild(syncer.feed.conn)
     built = rebuild_board(feed, syncer.writer, global_board(syncer))

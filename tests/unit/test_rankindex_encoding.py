@@ -6,13 +6,16 @@ from hypothesis import strategies as st
 from leaderboard.index import encoding
 
 IDS = st.integers(1, 2**63 - 1)
-# microseconds since 1970 up to the year 2286, the encoding's range
-TIES = st.integers(0, 10**16 - 1)
+# microseconds since 1970, up to the encoding's range (the year 2398)
+TIES = st.integers(0, 62**encoding.TIE_WIDTH - 1)
 
 
 @given(IDS, st.one_of(st.none(), TIES))
 def test_members_round_trip(user_id, tie_us):
-    assert encoding.user_of(encoding.member(user_id, tie_us)) == user_id
+    member = encoding.member(user_id, tie_us)
+    assert encoding.user_of(member, earliest=tie_us is not None) == user_id
+    if tie_us is not None:
+        assert encoding.tie_of(member) == tie_us
 
 
 @given(IDS, IDS)
@@ -28,6 +31,21 @@ def test_earliest_members_sort_by_time_then_id(tie_a, a, tie_b, b):
     left = encoding.member(a, tie_a).encode()
     right = encoding.member(b, tie_b).encode()
     assert (left < right) == ((tie_a, a) < (tie_b, b))
+
+
+def test_a_million_players_fit_a_short_string():
+    """Up to 6 bytes, a member takes Redis's 8-byte allocation (base 62: ids below 916M)."""
+    assert len(encoding.encode_user(916_132_831)) == 6
+    assert len(encoding.encode_user(1_000_000)) == 5
+
+
+@given(IDS)
+def test_usernames_of_neighbouring_ids_share_a_bucket_of_62(user_id):
+    bucket, field = encoding.name_slot(user_id)
+    assert bucket + field == encoding.encode_user(user_id)
+    first = user_id - user_id % 62
+    if first > 0:
+        assert encoding.name_slot(first)[0] == bucket
 
 
 @given(st.integers(0, 2**53 - 1))

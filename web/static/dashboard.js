@@ -1,15 +1,30 @@
-// Dashboard: live top 10 over Server-Sent Events, player search, score submission.
+// Dashboard: the live top 10 of a chosen board over Server-Sent Events, its current or previous
+// period, player search and score submission for that board, and a chart of the pipeline.
 // Everything user-supplied is written with textContent, never as HTML.
 "use strict";
 
 const API = "/api/leaderboard";
+const BOARDS = "/api/boards";
 const MEDALS = ["gold", "silver", "bronze"];
+const CHART_POINTS = 90;  // 3 minutes at one point every 2 s
 const body = document.body;
 const refreshMs = Number(body.dataset.refreshMs) || 10000;
-let nextRefreshAt = null;
+
+const state = {
+  board: "global",
+  period: "current",
+  boards: new Map(),   // id -> board as GET /api/boards describes it
+  nextRefreshAt: null,
+  nextResetAt: null,
+  stream: null,
+  samples: [],         // {t, submits, lag} for the chart
+  lastSubmits: null,
+};
 
 const $ = (id) => document.getElementById(id);
 const fmt = (n) => (n === null || n === undefined ? "—" : Number(n).toLocaleString("en-US"));
+const when = (iso, short) => new Date(iso).toLocaleString("en-GB",
+  { dateStyle: "medium", timeStyle: short ? "medium" : "short" });
 
 async function call(path, options = {}) {
   const response = await fetch(path, {
@@ -28,6 +43,9 @@ async function call(path, options = {}) {
   }
   return payload;
 }
+
+const boardPath = (suffix) => `${BOARDS}/${encodeURIComponent(state.board)}${suffix}`;
+const periodQuery = (sep) => (state.period === "previous" ? `${sep}period=previous` : "");
 
 function cell(text, className) {
   const td = document.createElement("td");
@@ -52,7 +70,7 @@ function renderTop(entries) {
   tbody.replaceChildren();
   if (!entries.length) {
     const tr = document.createElement("tr");
-    tr.append(cell("No scores yet.", "muted"));
+    tr.append(cell(state.period === "previous" ? "Nobody played in that period." : "No scores yet.", "muted"));
     tr.firstChild.colSpan = 3;
     tbody.append(tr);
     return;
@@ -66,42 +84,143 @@ function renderTop(entries) {
   }
 }
 
+function showPeriod(period) {
+  const dates = $("period-dates");
+  if (!period || period.start === null) {
+    dates.textContent = "all time";
+  } else {
+    // seconds matter for periods shorter than a day (events, tests)
+    const short = period.end && Date.parse(period.end) - Date.parse(period.start) < 86400000;
+    dates.textContent = `${when(period.start, short)} – ${period.end ? when(period.end, short) : "…"}`;
+  }
+}
+
 function applyTop(event) {
+  if (event.board && event.board !== state.board) return;  // a stream being replaced
   renderTop(event.data || []);
   if (event.built_at) $("last-updated").textContent = new Date(event.built_at).toLocaleTimeString();
-  if (event.next_refresh_at) nextRefreshAt = Date.parse(event.next_refresh_at);
+  if (event.next_refresh_at) state.nextRefreshAt = Date.parse(event.next_refresh_at);
+  if (event.period) showPeriod(event.period);
   $("source").textContent = event.source ? `(from ${event.source})` : "";
 }
 
+function countdown(target) {
+  if (target === null) return null;
+  const seconds = Math.max(0, Math.ceil((target - Date.now()) / 1000));
+  if (seconds === 0) return "now";
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (d) return `${d}d ${h}h ${m}m`;
+  if (h) return `${h}h ${m}m ${s}s`;
+  if (m) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+
 function tick() {
-  if (nextRefreshAt === null) return;
-  const seconds = Math.max(0, Math.ceil((nextRefreshAt - Date.now()) / 1000));
-  $("countdown").textContent = seconds > 0 ? `${seconds}s` : "now";
+  const refresh = countdown(state.nextRefreshAt);
+  if (refresh !== null) $("countdown").textContent = refresh;
+  const reset = countdown(state.nextResetAt);
+  $("reset-countdown").textContent = reset === null ? "never (all time)" : reset;
+  if (state.nextResetAt !== null && Date.now() >= state.nextResetAt + 1500) {
+    // the period rolled over: read the board's new bounds and the new (usually empty) top
+    state.nextResetAt = null;
+    loadBoards().then(() => pollTop());
+  }
+}
+
+// -- boards and periods ---------------------------------------------------------------------
+
+function describeRules(b) {
+  const mode = b.game_mode ? `${b.game_mode} only` : "every mode";
+  const what = b.aggregate === "best" ? "best score" : "sum of scores";
+  const reset = b.reset === "fixed" ? `every ${b.reset_every}` : b.reset === "never" ? "all time" : b.reset;
+  return `${what} · ${mode} · ${reset}${b.tie_break === "earliest" ? " · ties: first to reach" : ""}`;
+}
+
+function showBoard() {
+  const b = state.boards.get(state.board);
+  if (!b) return;
+  $("board-rules").textContent = describeRules(b);
+  state.nextResetAt = b.next_reset_at ? Date.parse(b.next_reset_at) : null;
+  if (state.period === "current") showPeriod(b.period);
+  for (const el of document.querySelectorAll(".board-name")) el.textContent = `on ${state.board}`;
+}
+
+async function loadBoards() {
+  try {
+    const payload = await call(BOARDS);
+    state.boards = new Map(payload.data.map((b) => [b.id, b]));
+  } catch {
+    return;  // the API answers for global anyway
+  }
+  const select = $("board");
+  const chosen = state.boards.has(state.board) ? state.board : "global";
+  select.replaceChildren(...[...state.boards.keys()].map((id) => {
+    const option = document.createElement("option");
+    option.value = id;
+    option.textContent = id;
+    return option;
+  }));
+  select.value = chosen;
+  state.board = chosen;
+  showBoard();
+}
+
+async function pollTop() {
+  // the previous period, a fallback while the stream is down, and the first paint
+  try {
+    const payload = await call(`${boardPath("/top")}${periodQuery("?")}`);
+    applyTop({ board: payload.board, data: payload.data, built_at: payload.as_of,
+      next_refresh_at: payload.next_refresh_at, source: payload.source, period: payload.period });
+  } catch (e) {
+    if (state.period === "previous") {
+      renderTop([]);
+      $("period-dates").textContent = e.message;
+    }
+  }
 }
 
 function connectStream() {
+  if (state.stream) state.stream.close();
   const live = $("live");
-  const source = new EventSource(`${API}/stream`);
+  if (state.period !== "current") {
+    live.textContent = "past period";
+    live.className = "badge";
+    state.stream = null;
+    return;
+  }
+  const source = new EventSource(boardPath("/stream"));
+  state.stream = source;
+  live.textContent = "connecting…";
+  live.className = "badge";
   source.addEventListener("open", () => { live.textContent = "live"; live.className = "badge on"; });
   source.addEventListener("top10", (m) => applyTop(JSON.parse(m.data)));
+  source.addEventListener("reset", (m) => {
+    applyTop(JSON.parse(m.data));
+    loadBoards();
+  });
   source.addEventListener("refresh", (m) => {
     const event = JSON.parse(m.data);
     if (event.built_at) $("last-updated").textContent = new Date(event.built_at).toLocaleTimeString();
-    if (event.next_refresh_at) nextRefreshAt = Date.parse(event.next_refresh_at);
+    if (event.next_refresh_at) state.nextRefreshAt = Date.parse(event.next_refresh_at);
   });
   source.addEventListener("error", () => { live.textContent = "reconnecting…"; live.className = "badge off"; });
 }
 
-async function pollTop() {
-  // a fallback while the stream is down, and the first paint
-  try {
-    const payload = await call(`${API}/top`);
-    applyTop({ data: payload.data, built_at: payload.as_of,
-      next_refresh_at: payload.next_refresh_at, source: payload.source });
-  } catch {
-    /* the stream or the next poll will fill it in */
-  }
+function selectBoard(board, period) {
+  state.board = board;
+  state.period = period;
+  showBoard();
+  renderTop([]);
+  connectStream();
+  pollTop();
+  const id = $("search-id").value.trim();
+  if (id && !$("player").hidden) showPlayer(id);
 }
+
+// -- health and the pipeline chart ------------------------------------------------------------
 
 async function refreshHealth() {
   let report;
@@ -117,16 +236,90 @@ async function refreshHealth() {
   set("health-redis", checks.redis);
   set("health-bridge", checks.bridge && checks.bridge.ok);
   $("health-mode").textContent = report.mode && report.mode !== "normal" ? report.mode.replaceAll("_", " ") : "";
+  return report;
 }
+
+function submitsSoFar(metrics) {
+  // the request counter of POST /api/leaderboard/submit, summed over statuses and workers
+  let total = 0;
+  for (const line of metrics.split("\n")) {
+    if (line.startsWith("leaderboard_http_request_duration_seconds_count{")
+        && line.includes('endpoint="/api/leaderboard/submit"') && line.includes('method="POST"')) {
+      total += Number(line.slice(line.lastIndexOf(" ") + 1)) || 0;
+    }
+  }
+  return total;
+}
+
+async function samplePipeline() {
+  const [report, metrics] = await Promise.all([
+    refreshHealth(),
+    fetch("/metrics").then((r) => r.text()).catch(() => ""),
+  ]);
+  const now = Date.now();
+  const count = submitsSoFar(metrics);
+  let rate = null;
+  if (state.lastSubmits !== null && count >= state.lastSubmits.count) {
+    rate = (count - state.lastSubmits.count) / ((now - state.lastSubmits.t) / 1000);
+  }
+  state.lastSubmits = { t: now, count };
+  const bridge = (report.checks || {}).bridge || {};
+  const lag = typeof bridge.lag_p99_ms === "number" ? bridge.lag_p99_ms : null;
+  state.samples.push({ t: now, submits: rate, lag });
+  if (state.samples.length > CHART_POINTS) state.samples.shift();
+  $("pipeline-now").textContent =
+    `now: ${rate === null ? "—" : rate.toFixed(1)} submits/s, lag p99 ${lag === null ? "—" : lag.toFixed(1)} ms`;
+  drawChart();
+}
+
+function drawChart() {
+  const canvas = $("pipeline");
+  const ctx = canvas.getContext("2d");
+  const w = canvas.width;
+  const h = canvas.height;
+  ctx.clearRect(0, 0, w, h);
+  ctx.strokeStyle = "#23314f";
+  ctx.lineWidth = 1;
+  for (let i = 1; i < 4; i++) {
+    ctx.beginPath();
+    ctx.moveTo(0, (h * i) / 4);
+    ctx.lineTo(w, (h * i) / 4);
+    ctx.stroke();
+  }
+  const series = (key, color) => {
+    const values = state.samples.map((s) => s[key]).filter((v) => v !== null);
+    const max = Math.max(1, ...values) * 1.15;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    let drawing = false;
+    state.samples.forEach((s, i) => {
+      if (s[key] === null) { drawing = false; return; }
+      const x = (w * i) / (CHART_POINTS - 1);
+      const y = h - 4 - ((h - 8) * s[key]) / max;
+      if (drawing) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      drawing = true;
+    });
+    ctx.stroke();
+    ctx.fillStyle = color;
+    ctx.font = "11px system-ui";
+    ctx.fillText(`max ${Math.round(max / 1.15)}`, key === "submits" ? 6 : w - 60, 12);
+  };
+  series("submits", "#38bdf8");
+  series("lag", "#f59e0b");
+}
+
+// -- one player --------------------------------------------------------------------------------
 
 async function showPlayer(userId) {
   const error = $("search-error");
   error.hidden = true;
   try {
+    const id = encodeURIComponent(userId);
     const [rank, around, sessions] = await Promise.all([
-      call(`${API}/rank/${encodeURIComponent(userId)}`),
-      call(`${API}/around/${encodeURIComponent(userId)}?radius=3`),
-      call(`${API}/sessions/${encodeURIComponent(userId)}?limit=5`),
+      call(`${boardPath(`/rank/${id}`)}${periodQuery("?")}`),
+      call(`${boardPath(`/around/${id}`)}?radius=3${periodQuery("&")}`),
+      call(`${API}/sessions/${id}?limit=5`),
     ]);
     const p = rank.data;
     $("player-name").textContent = p.username || "(name unavailable)";
@@ -158,6 +351,11 @@ async function showPlayer(userId) {
 }
 
 function bindForms() {
+  $("board").addEventListener("change", (e) => selectBoard(e.target.value, state.period));
+  for (const radio of document.querySelectorAll('input[name="period"]')) {
+    radio.addEventListener("change", (e) => selectBoard(state.board, e.target.value));
+  }
+
   $("search-form").addEventListener("submit", (e) => {
     e.preventDefault();
     showPlayer($("search-id").value.trim());
@@ -166,6 +364,7 @@ function bindForms() {
   $("submit-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const out = $("submit-result");
+    const counted = $("submit-boards");
     const userId = Number($("submit-user").value);
     const score = Number($("submit-score").value);  // 0 is a valid score
     try {
@@ -173,17 +372,26 @@ function bindForms() {
         method: "POST",
         body: JSON.stringify({ user_id: userId, score, game_mode: $("submit-mode").value }),
       });
+      const d = payload.data;
       out.className = "ok";
-      out.textContent = `Recorded ${fmt(payload.data.score)} for player #${payload.data.user_id}: total ${fmt(payload.data.total_score)}.`;
+      out.textContent = `Recorded ${fmt(d.score)} for player #${d.user_id}: total ${fmt(d.total_score)}.`;
+      counted.replaceChildren(...(d.boards || []).map((b) => {
+        const li = document.createElement("li");
+        li.dataset.board = b.board;
+        li.textContent = `${b.board}: ${fmt(b.value)}`;
+        return li;
+      }));
       $("search-id").value = String(userId);
       await showPlayer(String(userId));
       // the write's own answer is the truth; ranks come from the index, which follows the
       // database a few tens of milliseconds behind, so look again once it has caught up
-      $("player-total").textContent = fmt(payload.data.total_score);
+      const mine = (d.boards || []).find((b) => b.board === state.board);
+      if (mine && state.period === "current") $("player-total").textContent = fmt(mine.value);
       setTimeout(() => showPlayer(String(userId)), 500);
     } catch (err) {
       out.className = "error";
       out.textContent = err.message;
+      counted.replaceChildren();
     }
   });
 
@@ -214,12 +422,14 @@ async function seed(request, token) {
   }
 }
 
-document.addEventListener("DOMContentLoaded", () => {
+document.addEventListener("DOMContentLoaded", async () => {
   bindForms();
   pollTop();
   connectStream();
-  refreshHealth();
+  await loadBoards();
+  samplePipeline();
   setInterval(tick, 250);
-  setInterval(refreshHealth, 5000);
+  setInterval(samplePipeline, 2000);
   setInterval(() => { if ($("live").textContent !== "live") pollTop(); }, refreshMs);
+  setInterval(loadBoards, 30000);
 });

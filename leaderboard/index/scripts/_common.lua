@@ -1,34 +1,26 @@
 -- Shared by every script (prepended when loaded): members and usernames as
--- leaderboard/index/encoding.py defines them.
-local TIE_DIGITS = 16
+-- leaderboard/index/encoding.py defines them. Ids arrive encoded (a length letter, then base
+-- 62 digits) and are only ever cut, never computed with: Lua's numbers are doubles.
+local TIE_WIDTH = 9
 
--- a user id's length-prefixed form, which sorts like the integer: 7 -> a7, 123 -> c123
-local function enc(digits)
-  return string.char(96 + #digits) .. digits
+-- the encoded user id of a member of either kind (tie time first on earliest boards)
+local function user_of(member, earliest)
+  if earliest then return string.sub(member, TIE_WIDTH + 1) end
+  return member
 end
 
--- the user id digits of a member of either kind (tie time first on earliest boards)
-local function user_digits(member, earliest)
-  if earliest then return string.sub(member, TIE_DIGITS + 2) end
-  return string.sub(member, 2)
-end
-
--- a player's username: bucket = all digits but the last two, field = those two as a number
--- (Lua's numbers are doubles and cannot divide a large bigint exactly)
-local function name(prefix, epoch, digits)
-  local bucket = '0'
-  if #digits > 2 then bucket = string.sub(digits, 1, -3) end
-  local field = tostring(tonumber(string.sub(digits, -2)))
-  return redis.call('HGET', prefix .. epoch .. ':' .. bucket, field)
+-- a player's username: bucket = the encoded id but its last digit, field = that digit
+local function name(prefix, epoch, user)
+  return redis.call('HGET', prefix .. epoch .. ':' .. string.sub(user, 1, -2), string.sub(user, -1))
 end
 
 -- a player's member in a board-period: on earliest boards its tie time comes from the ties
 -- hash; nil when the player has no entry there
-local function member_of(earliest, ties, digits)
-  if not earliest then return enc(digits) end
-  local tie = redis.call('HGET', ties, digits)
+local function member_of(earliest, ties, user)
+  if not earliest then return user end
+  local tie = redis.call('HGET', ties, user)
   if not tie then return nil end
-  return tie .. enc(digits)
+  return tie .. user
 end
 
 -- delete the sets (and ties hashes) of every period a board's meta counts

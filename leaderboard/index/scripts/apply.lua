@@ -2,7 +2,7 @@
 -- the cursor they were read from (compare-and-set), then move the cursor.
 -- KEYS[1]  the board's meta
 -- ARGV     board key prefix, expected cursor, new cursor ('' keeps it), epoch, board_no,
---          board_epoch, then per period: its name, n, and n times (score, tie, user digits)
+--          board_epoch, then per period: its name, n, and n times (score, tie, encoded user id)
 -- Returns 'ok', 'moved' (another writer advanced or rebuilt it), 'missing' or 'epoch'.
 -- Never backwards: a value only grows within a period, so an older state of an entry (a
 -- replay, a slower bridge) never overwrites a newer one: ZADD LT on -value, and on earliest
@@ -27,19 +27,19 @@ while i <= #ARGV do
       i = i + 3
       local old_tie = redis.call('HGET', ties, uid)
       if not old_tie then
-        redis.call('ZADD', set, score, tie .. enc(uid))
+        redis.call('ZADD', set, score, tie .. uid)
         redis.call('HSET', ties, uid, tie)
         added = added + 1
       elseif old_tie == tie then
-        redis.call('ZADD', set, 'LT', score, tie .. enc(uid))
+        redis.call('ZADD', set, 'LT', score, tie .. uid)
       else
-        local old_member = old_tie .. enc(uid)
+        local old_member = old_tie .. uid
         local old_score = redis.call('ZSCORE', set, old_member)
         local new, old = tonumber(score), tonumber(old_score)
         -- better: a higher value (lower score), or the same value reached earlier
         if not old_score or new < old or (new == old and tie < old_tie) then
           redis.call('ZREM', set, old_member)
-          redis.call('ZADD', set, score, tie .. enc(uid))
+          redis.call('ZADD', set, score, tie .. uid)
           redis.call('HSET', ties, uid, tie)
         end
       end
@@ -48,7 +48,7 @@ while i <= #ARGV do
     local args = {}
     for _ = 1, n do
       args[#args + 1] = ARGV[i]
-      args[#args + 1] = enc(ARGV[i + 2])
+      args[#args + 1] = ARGV[i + 2]
       i = i + 3
     end
     added = redis.call('ZADD', set, 'LT', unpack(args))

@@ -2,7 +2,7 @@
 -- A page of a board-period, or the window around one player, with usernames, from one
 -- instant of the index.
 -- KEYS     the board's meta, the period's set, its ties hash
--- ARGV     offset, count (or radius), user id digits ('' for a page), usernames key prefix
+-- ARGV     offset, count (or radius), encoded user id ('' for a page), usernames key prefix
 -- Returns {'ok', start, higher, rows, names, tie} | {'absent'} | {'missing'}; higher is the
 -- number of members with a higher value than the first row's (for shared ranks).
 local state = redis.call('HMGET', KEYS[1], 'epoch', 'tie')
@@ -27,6 +27,6 @@ if #rows > 0 and not earliest then
 end
 local names = {}
 for i = 1, #rows, 2 do
-  names[#names + 1] = name(ARGV[4], state[1], user_digits(rows[i], earliest)) or false
+  names[#names + 1] = name(ARGV[4], state[1], user_of(rows[i], earliest)) or false
 end
 return {'ok', start, higher, rows, names, state[2]}

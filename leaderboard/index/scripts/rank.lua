@@ -1,7 +1,7 @@
 #!lua flags=no-writes
 -- One player's value, rank and username in one board-period, from one instant of the index.
 -- KEYS     the board's meta, the period's set, its ties hash
--- ARGV     user id digits, usernames key prefix
+-- ARGV     encoded user id, usernames key prefix
 -- Returns {'ok', score, rank, username} | {'absent'} | {'missing'} (no index for the board).
 local state = redis.call('HMGET', KEYS[1], 'epoch', 'tie')
 if not state[1] then return {'missing'} end

@@ -1,0 +1,39 @@
+"""Admin actions: `Authorization: Bearer <token>` against LEADERBOARD_ADMIN_TOKEN.
+
+Every configured token is compared in constant time (no early exit: which one matched is not
+leaked by timing); tokens are never logged or echoed. In development mode
+(LEADERBOARD_ENV=development) admin actions are open, except the destructive ones that are
+marked so (wiping every player)."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import current_app, request
+
+from web.errors import ApiError
+
+
+def require_admin(*, destructive: bool = False) -> None:
+    settings = current_app.config["SETTINGS"]
+    if settings.development and not destructive:
+        return
+    if not settings.admin_tokens:
+        raise ApiError(
+            403,
+            "FORBIDDEN",
+            "admin actions are disabled: set LEADERBOARD_ADMIN_TOKEN"
+            + ("" if not destructive else " (this one always needs it)"),
+        )
+    supplied = request.headers.get("Authorization", "")
+    scheme, _, credential = supplied.partition(" ")
+    matched = False
+    for token in settings.admin_tokens:
+        matched |= hmac.compare_digest(credential.encode(), token.encode())
+    if scheme.lower() != "bearer" or not matched:
+        raise ApiError(
+            401,
+            "UNAUTHORIZED",
+            "a valid 'Authorization: Bearer <admin token>' is required",
+            headers={"WWW-Authenticate": 'Bearer realm="leaderboard"'},
+        )
