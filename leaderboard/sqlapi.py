@@ -50,7 +50,8 @@ def submit_score(
     with_boards: bool = False,
 ) -> dict[str, Any]:
     """lb.submit_score; with_boards adds, in the same statement (one round trip), the boards
-    the session counted on (lb.session_boards)."""
+    the session counted on (`boards`, lb.session_boards) and the index entries that show it
+    (`entries`, lb.session_entries: what the web app echoes into Redis)."""
     if not with_boards:
         return _rows(
             conn,
@@ -61,7 +62,9 @@ def submit_score(
     return _rows(
         conn,
         "select s.session_id, s.user_id, s.score, s.total_score,"
-        " lb.session_boards(s.session_id, %s) as boards"
+        " lb.session_boards(s.session_id, %s) as boards,"
+        " (select coalesce(jsonb_agg(e), '[]') from lb.session_entries(s.session_id) as e)"
+        " as entries"
         " from lb.submit_score(%s, %s, %s, %s) as s",
         (idempotency_key, user_id, score, game_mode, idempotency_key),
         write=True,

@@ -4,7 +4,7 @@ run        what `make run` does: services, migrate, seed once, bridge + web in t
 up         start local PostgreSQL and Redis and print the environment to use them
 down       stop them
 status     say what is running
-deps       install what `make test` needs (PostgreSQL, Redis, Chromium, wrk) when missing
+deps       install what `make test` needs (PostgreSQL, Redis, Chromium, wrk, hey) when missing
 redis-acl  print ACL SETUSER commands for a production Redis (passwords from the environment)
 bench      what `make bench` does: local services, then `leaderboard bench --scale SCALE`
 """
@@ -120,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         elif command == "deps":
             postgres.bin_dir()
             redis_server.server_binary()
-            packages.ensure_program("chromium", "chromium")
-            packages.ensure_program("wrk", "wrk")
+            # the browser tests' Chromium; wrk and hey for the benchmark harness test
+            packages.ensure_programs({"chromium": "chromium", "wrk": "wrk", "hey": "hey"})
     except (packages.MissingDependency, RuntimeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -38,3 +38,12 @@ def ensure_program(program: str, package: str) -> str:
     if path is None:
         raise MissingDependency(f"{program} not found even after installing {package}")
     return path
+
+
+def ensure_programs(programs: dict[str, str]) -> None:
+    """ensure_program for each program -> package, with one apt-get run for all missing."""
+    missing = [package for program, package in programs.items() if shutil.which(program) is None]
+    if missing:
+        install(*missing)
+    for program, package in programs.items():
+        ensure_program(program, package)

@@ -2,8 +2,11 @@
 
   lb-bridge  reads and writes the project's keys (prefix lb:v1:) and publishes events;
              no dangerous commands (FLUSHALL, CONFIG, KEYS, DEBUG, ...)
-  lb-web     reads the project's keys and subscribes to events; writes only its rate-limit
-             keys (lb:v1:ratelimit*)
+  lb-web     reads the project's keys and subscribes to events; writes its rate-limit keys
+             (lb:v1:ratelimit*), and, for read-your-writes, board values and usernames with
+             the commands of the never-backwards echo alone (ZADD, ZREM, HSET, HINCRBY,
+             RPUSH, LTRIM, in an ACL selector): it cannot delete, rename, expire or replace
+             a key, nor write the cached top 10 as a string
   lb-admin   everything, for operators and tests (FLUSHALL, INFO, ...)
   default    off: every connection must authenticate
 
@@ -29,6 +32,12 @@ _COMMON = "+@connection +@transaction +@scripting -@dangerous"
 
 def rules(prefix: str = DEFAULT_PREFIX) -> dict[str, str]:
     ratelimit = Keys(prefix).ratelimit
+    # a Redis 7 selector: these commands on these keys only (scripts' commands are checked
+    # one by one, so the echo script runs and a raw DEL of a board does not)
+    echo = (
+        f"(%RW~{Keys(prefix).boards_prefix}* %RW~{Keys(prefix).names_prefix}* -@all "
+        "+evalsha +eval +zadd +zrem +hset +hincrby +rpush +ltrim)"
+    )
     return {
         "lb-bridge": (
             f"resetkeys %RW~{prefix}* resetchannels &{prefix}* -@all +@read +@write "
@@ -36,7 +45,7 @@ def rules(prefix: str = DEFAULT_PREFIX) -> dict[str, str]:
         ),
         "lb-web": (
             f"resetkeys %R~{prefix}* %RW~{ratelimit}* resetchannels &{prefix}* "
-            f"-@all +@read +@write +@list +@pubsub {_COMMON}"
+            f"-@all +@read +@write +@list +@pubsub {_COMMON} {echo}"
         ),
         "lb-admin": "~* &* +@all",
         "default": "off -@all",

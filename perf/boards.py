@@ -11,12 +11,16 @@ the other sections keep measuring the single board.
             disabled (global only), alternating pairs, a bridge running in both
   lag       propagation lag at the lag rate with all four boards
   sql_rank  lb.player_rank on each board at a fixed rate, Redis not involved, settled
+  http      GET top and rank of each board at the open-loop rate with hey, p99 against
+            global's (rounds alternate boards; medians), checked with perf.httpload
   backfill  lb.create_board(..., backfill => true) of two boards over the whole log, and
             the memory each adds: an extra 1M-player board-period, shared and earliest ties
 """
 
 from __future__ import annotations
 
+import asyncio
+import random
 import statistics
 import time
 from typing import TYPE_CHECKING, Any
@@ -26,7 +30,7 @@ import psycopg
 from leaderboard import logs, sqlapi
 from leaderboard.index.rebuild import rebuild_all
 from leaderboard.index.writer import IndexWriter
-from perf import pgbench
+from perf import hey, httpload, pgbench
 
 if TYPE_CHECKING:
     from perf.suite import Bench
@@ -47,6 +51,7 @@ TARGETS = {
     "lag_p99_ms_max": 100,
     "mb_per_million_max": 100,  # for an extra 1M-player board-period
     "sql_rank_p99_ms_max": 20,
+    "http_p99_ratio_max": 1.2,  # a board's GET top / rank p99 against global's
 }
 
 
@@ -80,6 +85,8 @@ def run(bench: Bench) -> dict[str, Any]:
         ).summary()
         for board in ("global", *EXTRA_BOARDS)
     }
+    bench.settle(url)
+    result["http"] = _http(bench, url)
     result["backfill"] = _backfill(bench, url)
     return result
 
@@ -211,6 +218,75 @@ def _write(bench: Bench, url: str) -> dict[str, Any]:
         "median_ratio": round(statistics.median(p["ratio"] for p in pairs), 3),
         "command": "(bridge running; the three extra boards disabled, then enabled, with"
         " lb.update_board) " + tps[True].command,
+    }
+
+
+def _http(bench: Bench, url: str) -> dict[str, Any]:
+    """GET /api/boards/<board>/top and /rank/<player> at the open-loop rate, measured with
+    hey (Go: a Python client on the same two cores measures itself as much as the server),
+    rank over ten random players at once; each board in turn, rounds alternating the order
+    (the machine drifts; a board measured only after another would carry the drift). Then
+    one round of perf.httpload with a random player per request, as the check on hey."""
+    s = bench.scale
+    boards = ("global", *EXTRA_BOARDS)
+    seconds = max(2, s.open_seconds // 2)
+    warm = 1 if seconds <= 2 else 2  # the small scale checks the harness, quickly
+    rng = random.Random(11)
+    bridge = bench.start_bridge(url)
+    web, base = bench.start_web(url)
+    p99s: dict[str, dict[str, list[float]]] = {b: {"top": [], "rank": []} for b in boards}
+    runs: dict[str, dict[str, Any]] = {}
+    checked: dict[str, dict[str, Any]] = {}
+    try:
+        for n in range(s.http_rounds):
+            for board in boards if n % 2 == 0 else reversed(boards):
+                targets = {
+                    "top": [f"{base}/api/boards/{board}/top"] * 10,
+                    "rank": [
+                        f"{base}/api/boards/{board}/rank/{rng.randint(1, s.users)}"
+                        for _ in range(10)
+                    ],
+                }
+                for name, urls in targets.items():
+                    log.info("boards_http", round=n + 1, board=board, endpoint=name)
+                    hey.run_many(urls[:2], rate=s.open_rate, seconds=warm)
+                    run = hey.run_many(urls, rate=s.open_rate, seconds=seconds)
+                    if set(run["statuses"]) - {"200"}:
+                        raise RuntimeError(f"GET {name} on {board}: {run['statuses']}")
+                    p99s[board][name].append(run["latency_ms"]["p99"])
+                    runs.setdefault(board, {})[name] = run
+        for board in boards:
+            for name, endpoints in httpload.board_reads(board, s.users).items():
+                httpload.warm_up(base, endpoints, s.open_rate, seconds=warm)
+                result = asyncio.run(
+                    httpload.open_loop(base, endpoints, rate=s.open_rate, seconds=seconds)
+                ).summary()
+                checked.setdefault(board, {})[name] = {
+                    "latency_ms": result["endpoints"].get(name, {}).get("latency_ms", {}),
+                    "errors": result["errors"],
+                    "statuses": result["statuses"],
+                }
+    finally:
+        web.close()
+        bridge.close()
+    medians = {b: {k: statistics.median(v) for k, v in e.items()} for b, e in p99s.items()}
+    return {
+        "server": f"gunicorn gthread, {bench.web_workers} workers x {bench.web_threads} threads",
+        "rate": s.open_rate,
+        "seconds": seconds,
+        "p99_ms_rounds": p99s,
+        "p99_ms_median": medians,
+        "p99_ratio_to_global": {
+            b: {k: round(v / medians["global"][k], 3) for k, v in e.items()}
+            for b, e in medians.items()
+        },
+        "last_round": runs,
+        "httpload": checked,
+        "command": next(iter(runs.values()))["rank"]["command"]
+        + f" (rank: ten random players; top: its one URL ten times), after 2 s of warm-up,"
+        f" {s.http_rounds} rounds alternating the boards' order",
+        "httpload_command": f"perf.httpload.open_loop(rate={s.open_rate}, seconds={seconds}),"
+        " a random player per rank request, one round",
     }
 
 

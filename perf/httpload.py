@@ -62,6 +62,20 @@ def only(endpoint: str, players: int) -> list[Endpoint]:
     return chosen
 
 
+def board_reads(board: str, players: int) -> dict[str, list[Endpoint]]:
+    """GET top and GET rank of a random player on one board, each on its own."""
+    return {
+        "top": [Endpoint("top", 1, lambda r: ("GET", f"/api/boards/{board}/top", None))],
+        "rank": [
+            Endpoint(
+                "rank",
+                1,
+                lambda r: ("GET", f"/api/boards/{board}/rank/{r.randint(1, players)}", None),
+            )
+        ],
+    }
+
+
 @dataclass
 class LoadResult:
     mode: str
@@ -154,6 +168,12 @@ async def open_loop(
         result.seconds = time.perf_counter() - start
     result.requests = total
     return result
+
+
+def warm_up(base: str, endpoints: list[Endpoint], rate: float, seconds: float = 2) -> None:
+    """A few seconds at the rate about to be measured, discarded: the server's first requests
+    open pooled connections and prepare statements, which is start-up, not steady state."""
+    asyncio.run(open_loop(base, endpoints, rate=rate, seconds=seconds, seed=7))
 
 
 async def closed_loop(

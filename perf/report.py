@@ -262,6 +262,9 @@ def _boards(b: dict[str, Any]) -> list[str]:
             f"p99 <= {t['sql_rank_p99_ms_max']} ms | "
             f"{_verdict(None if p99 is None else p99 <= t['sql_rank_p99_ms_max'])} |"
         )
+    http = b.get("http")
+    if http:
+        lines += _boards_http(http, t["http_p99_ratio_max"])
     for tie, fill in b["backfill"].items():
         per = fill["memory"]["mb_per_million_members"]
         target = t["mb_per_million_max"] if tie == "shared" else None
@@ -279,11 +282,32 @@ def _boards(b: dict[str, Any]) -> list[str]:
         f"Commands: seed `{seed['command']}`; index `{index['command']}`; write "
         f"`{write['command']}`; lag `{lag['command']}`; SQL rank "
         f"`{next(iter(b['sql_rank'].values()))['command']}` (-D board=...); memory "
-        f"`{b['memory']['command']}`; backfill "
+        f"`{b['memory']['command']}`; HTTP "
+        + (f"`{http['command']}`, checked with `{http['httpload_command']}`" if http else "not run")
+        + "; backfill "
         + "; ".join(f"`{f['command']}`" for f in b["backfill"].values())
         + ".",
         "",
     ]
+    return lines
+
+
+def _boards_http(http: dict[str, Any], ratio_max: float) -> list[str]:
+    """One row per board and endpoint: the median over rounds of hey's p99 (each round's in
+    brackets), its ratio to global's, and perf.httpload's p99 on the same endpoint."""
+    lines = []
+    for board, by_endpoint in http["p99_ms_median"].items():
+        for name, p99 in by_endpoint.items():
+            ratio = http["p99_ratio_to_global"][board][name]
+            rounds = ", ".join(_fmt(v) for v in http["p99_ms_rounds"][board][name])
+            checked = http["httpload"][board][name]["latency_ms"].get("p99")
+            target = "" if board == "global" else f"p99 <= {ratio_max}x global's"
+            verdict = "" if board == "global" else _verdict(ratio <= ratio_max)
+            lines.append(
+                f"| GET {name} on {board} at {http['rate']} req/s, hey p99 (rounds {rounds} ms;"
+                f" httpload {_fmt(checked, ' ms')}) | {_fmt(p99, ' ms')}, {ratio}x global's |"
+                f" {target} | {verdict} |"
+            )
     return lines
 
 

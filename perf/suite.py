@@ -244,6 +244,24 @@ class Bench:
             client.close()
         raise RuntimeError("bridge did not catch up:\n" + service.output())
 
+    def start_web(self, database_url: str | None = None, **extra: str) -> tuple[Service, str]:
+        """The web app on a free loopback port, answering; and its base URL."""
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = self._service_env(
+            database_url,
+            PORT=str(port),
+            WEB_WORKERS=str(self.web_workers),
+            WEB_THREADS=str(self.web_threads),
+        )
+        web = Service("web", {**env, **extra}).start()
+        try:
+            _wait_http(f"{base}/livez")
+        except RuntimeError:
+            web.close()
+            raise
+        return web, base
+
     # -- seeding ------------------------------------------------------------------------------
 
     def seed(self) -> dict[str, Any]:
@@ -441,17 +459,9 @@ class Bench:
 
     def http(self) -> dict[str, Any]:
         s = self.scale
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
         bridge = self._bridge()
-        web = Service(
-            "web",
-            self._service_env(
-                PORT=str(port), WEB_WORKERS=str(self.web_workers), WEB_THREADS=str(self.web_threads)
-            ),
-        ).start()
+        web, base = self.start_web()
         try:
-            _wait_http(f"{base}/api/leaderboard/top")
             closed = {"livez": [], "top": [], "rank": []}
             paths = {
                 "livez": "/livez",
@@ -503,22 +513,9 @@ class Bench:
         }
 
     def _redis_down_rank(self, s: Scale) -> dict[str, Any]:
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
         dead = f"redis://127.0.0.1:{_free_port()}/0"
-        web = Service(
-            "web",
-            {
-                **self._service_env(
-                    PORT=str(port),
-                    WEB_WORKERS=str(self.web_workers),
-                    WEB_THREADS=str(self.web_threads),
-                ),
-                "REDIS_URL": dead,
-            },
-        ).start()
+        web, base = self.start_web(REDIS_URL=dead)
         try:
-            _wait_http(f"{base}/livez")
             probe = _get_json(f"{base}/api/leaderboard/rank/1")
             result = _warm_then_measure(base, "rank", s.users, s.fallback_rate, s.open_seconds)
         finally:
@@ -603,11 +600,7 @@ class Bench:
 def _warm_then_measure(
     base: str, endpoint: str, players: int, rate: int, seconds: int
 ) -> httpload.LoadResult:
-    """Two seconds at the same rate first, discarded: the workers' first requests open their
-    pooled connections and prepare statements, which is start-up, not steady state."""
-    asyncio.run(
-        httpload.open_loop(base, httpload.only(endpoint, players), rate=rate, seconds=2, seed=7)
-    )
+    httpload.warm_up(base, httpload.only(endpoint, players), rate)
     return asyncio.run(
         httpload.open_loop(base, httpload.only(endpoint, players), rate=rate, seconds=seconds)
     )

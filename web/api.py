@@ -42,6 +42,8 @@ def submit():
         row = sqlapi.submit_score(
             conn, body.user_id, body.score, body.game_mode, key, with_boards=True
         )
+    # committed: show it in the index before answering, so the client's next read sees it
+    services().echo(row.pop("entries"))
     return jsonify({"success": True, "data": row}), 201
 
 

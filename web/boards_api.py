@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 from leaderboard import sqlapi
 from leaderboard.clock import iso
+from leaderboard.errors import LeaderboardError
 from leaderboard.rules import (
     BOARD_ID_PATTERN,
     Aggregate,
@@ -136,8 +137,13 @@ def create_board():
     require_admin()
     body = parse_body(request, BoardCreate)
     fields = body.model_dump(exclude={"id"})
-    with services().db() as conn:
-        row = sqlapi.create_board(conn, body.id, **fields)
+    try:
+        with services().db() as conn:
+            row = sqlapi.create_board(conn, body.id, **fields)
+    except LeaderboardError as exc:
+        if exc.field == "board_id":
+            exc.field = "id"  # the SQL argument p_board_id is the body's `id`
+        raise
     services().boards.forget()
     return jsonify({"success": True, "data": describe(row)}), 201
 

@@ -17,16 +17,27 @@ from typing import Any
 import psycopg
 import redis
 from cachetools import LRUCache
+from prometheus_client import Counter
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from leaderboard import sqlapi
+from leaderboard import logs, sqlapi
 from leaderboard.clock import iso
 from leaderboard.config import Settings
 from leaderboard.errors import LeaderboardError, Unavailable
+from leaderboard.index.echo import Echo
 from leaderboard.index.keys import Keys
 from leaderboard.index.reader import IndexReader
 from leaderboard.rules import GLOBAL_BOARD
 from web.directory import BoardDirectory
+
+log = logs.get("web.services")
+
+# read-your-writes echoes by outcome: ok, skipped (no index of that epoch and board), failed
+ECHOES = Counter(
+    "leaderboard_read_your_writes_echoes_total",
+    "a submit's values written into the index by the web app before it answered, by outcome",
+    ["outcome"],
+)
 
 POOL_TIMEOUT_S = 1.0
 # The cached top 10 changes once per refresh interval (10 s): each process reuses its decoded
@@ -83,11 +94,25 @@ class Services:
         )
         self.keys = Keys(settings.redis_prefix)
         self.index = IndexReader(self.redis, self.keys)
+        self._echo = Echo(self.redis, self.keys)
         self.names = NameCache(self)
         self.health = HealthMonitor(self)
         self.boards = BoardDirectory(self.index, self.db)
         self._closers: list = []
         self._top10: dict[str, tuple[float, dict[str, Any] | None, tuple[bytes, bytes]]] = {}
+
+    def echo(self, entries: list[dict[str, Any]]) -> None:
+        """Write a committed submit's values into the index (read-your-writes). The submit
+        stands whatever happens here: with Redis down, reads come from PostgreSQL, which has
+        it; with Redis slow or failing, the bridge brings it within the propagation bound."""
+        try:
+            outcomes = self._echo.write(entries)
+        except redis.RedisError as exc:
+            ECHOES.labels("failed").inc()
+            log.warning("echo_failed", error=str(exc))
+            return
+        for outcome in outcomes.values():
+            ECHOES.labels(outcome).inc()
 
     def cached_top10(self, board: str = GLOBAL_BOARD) -> dict[str, Any] | None:
         return self._top10_memo(board)[1]

@@ -27,22 +27,11 @@ begin
     end if;
     return (
         select lb._boards_json(
-            array_agg(b.board_id order by b.board_id <> 'global', b.board_id),
-            array_agg(e.period_start order by b.board_id <> 'global', b.board_id),
-            array_agg(e.value order by b.board_id <> 'global', b.board_id)
+            array_agg(e.board_id order by e.board_id <> 'global', e.board_id),
+            array_agg(e.period_start order by e.board_id <> 'global', e.board_id),
+            array_agg(e.value order by e.board_id <> 'global', e.board_id)
         )
-        from lb.game_sessions as s
-        inner join lb.boards as b
-            on
-                (b.game_mode is null or b.game_mode = s.game_mode)
-                and (b.starts_at is null or b.starts_at <= s.played_at)
-                and (b.ends_at is null or s.played_at < b.ends_at)
-        inner join lb.board_entries as e
-            on
-                b.board_no = e.board_no
-                and e.period_start = lb._period_of(b, s.played_at)
-                and s.user_id = e.user_id
-        where s.id = p_session_id
+        from lb._session_entries(p_session_id) as e
     );
 end;
 $$;

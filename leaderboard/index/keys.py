@@ -20,7 +20,12 @@ class Keys:
 
     def board(self, board: str) -> str:
         """The common start of a board's keys; Lua scripts append period names to it."""
-        return f"{self.prefix}b:{{{board}}}:"
+        return f"{self.boards_prefix}{{{board}}}:"
+
+    @property
+    def boards_prefix(self) -> str:
+        """What every board's keys start with (for ACL key patterns)."""
+        return f"{self.prefix}b:"
 
     def board_meta(self, board: str) -> str:
         return f"{self.board(board)}meta"
@@ -36,6 +41,15 @@ class Keys:
 
     def rebuild_lock(self, board: str) -> str:
         return f"{self.board(board)}rebuild:lock"
+
+    def rebuilds(self, board: str) -> str:
+        """How many rebuilds of the board are running (a counter that expires if they die);
+        while it is above zero the web app journals its echoes of submits."""
+        return f"{self.board(board)}rebuild:count"
+
+    def journal(self, board: str) -> str:
+        """The web app's echoes of submits while a rebuild runs, replayed by its install."""
+        return f"{self.board(board)}rebuild:journal"
 
     def building(self, board: str, token: str) -> str:
         """The prefix of a rebuild's temporary keys: building:<token>:<period>[:t]."""

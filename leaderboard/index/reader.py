@@ -24,7 +24,7 @@ class IndexUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Ranked:
-    rank: int
+    rank: int | None  # None: the player has no entry in the board-period
     user_id: int
     total_score: int
     username: str | None = None
@@ -74,7 +74,9 @@ class IndexReader:
         self, user_id: int, board: str = GLOBAL, period: str = encoding.ALL_TIME
     ) -> Ranked | None:
         """A player's rank, value and username (None if the index lacks the name) in a
-        board-period; None if the player has no entry there."""
+        board-period. A player the index knows (its username is there) but who has no entry
+        in this period gets rank None and value 0, as lb.player_rank answers; None when the
+        index cannot tell (no entry and no name: unknown, or new and not yet propagated)."""
         reply = self._rank(
             self._read_keys(board, period),
             [encoding.encode_user(user_id), self.keys.names_prefix],
@@ -83,7 +85,9 @@ class IndexReader:
         if status == "missing":
             raise IndexUnavailable(board)
         if status == "absent":
-            return None
+            if len(reply) < 2 or not reply[1]:
+                return None
+            return Ranked(rank=None, user_id=user_id, total_score=0, username=_text(reply[1]))
         name = reply[3] if len(reply) > 3 and reply[3] else None
         return Ranked(
             rank=int(reply[2]),

@@ -4,8 +4,10 @@ Every entry of the board is streamed with COPY from a REPEATABLE READ snapshot i
 keys (which expire if the rebuilder dies), then one Lua call renames them into place together
 with the snapshot as the board's new cursor. Readers see the old index or the new one, never
 a half-built one. Writes committed during the rebuild are newer than its snapshot, so the
-next catch-up reads them. Other boards are not touched. A per-board Redis lock keeps two
-processes from rebuilding the same board at once (correctness does not depend on it).
+next catch-up reads them; the web app's echoes of submits answered meanwhile are journaled
+and replayed by the install, so they stay visible in between. Other boards are not touched.
+A per-board Redis lock keeps two processes from rebuilding the same board at once
+(correctness does not depend on it).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ def rebuild_board(feed: ChangeFeed, writer: IndexWriter, board: BoardSpec) -> Re
     if not writer.redis.set(lock, token, nx=True, px=REBUILD_LOCK_MS):
         return None
     started = time.monotonic()
+    writer.begin_rebuild(board.board_id)
+    installed = False
     try:
         with feed.snapshot() as position:
             # the definition as of the snapshot the entries are read at, so the board epoch
@@ -59,7 +63,10 @@ def rebuild_board(feed: ChangeFeed, writer: IndexWriter, board: BoardSpec) -> Re
                 current, token, position.epoch, feed.entry_batches(current, names=names)
             )
             writer.install(current, token, position.snapshot, position.epoch, counts)
+            installed = True
     finally:
+        if not installed:
+            writer.abandon_rebuild(board.board_id)
         writer.release_lock(lock, token)
     return Rebuilt(
         board=board.board_id,

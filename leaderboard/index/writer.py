@@ -63,6 +63,7 @@ class IndexWriter:
         self._publish = Script(client, "publish")
         self._prune = Script(client, "prune")
         self._release = Script(client, "release_lock")
+        self._end_rebuild = Script(client, "end_rebuild")
 
     # -- state -------------------------------------------------------------------------------
 
@@ -261,7 +262,26 @@ class IndexWriter:
         }
         for name, value in fields.items():
             args += [name, value]
-        return int(self._install([self.keys.board_meta(board.board_id)], args))
+        keys = [
+            self.keys.board_meta(board.board_id),
+            self.keys.rebuilds(board.board_id),
+            self.keys.journal(board.board_id),
+        ]
+        return int(self._install(keys, args))
+
+    def begin_rebuild(self, board: str) -> None:
+        """Count a rebuild of the board as running, before its snapshot is taken: from here
+        on the web app journals its echoes of submits, which the install replays (a submit
+        answered after this point may be newer than the snapshot). The count expires with the
+        temporary keys if the rebuilder dies."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.incr(self.keys.rebuilds(board))
+        pipe.pexpire(self.keys.rebuilds(board), TEMP_KEY_TTL_MS)
+        pipe.execute()
+
+    def abandon_rebuild(self, board: str) -> None:
+        """A rebuild that will not install: uncount it (install does that itself)."""
+        self._end_rebuild([self.keys.rebuilds(board), self.keys.journal(board)], [])
 
     def publish(self, board: BoardSpec) -> bool:
         """Refresh the definition and current period readers find in the board's meta."""
@@ -278,6 +298,7 @@ class IndexWriter:
     def drop_board(self, board: str) -> None:
         """Remove every key of a board (deleted in PostgreSQL)."""
         self._prune([self.keys.board_meta(board)], [self.keys.board(board)])
+        self.redis.delete(self.keys.rebuilds(board), self.keys.journal(board))
         self.redis.srem(self.keys.boards, board)
 
     def drop_names_except(self, epoch: int) -> int:

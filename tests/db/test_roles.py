@@ -33,6 +33,7 @@ GRANTS = {
         "delete_board",
         "recompute_board",
         "session_boards",
+        "session_entries",
     },
     "lb_bridge": {
         "poll_changes",

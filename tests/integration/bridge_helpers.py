@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 import psycopg
 import redis
@@ -100,3 +101,40 @@ def converged(conn: psycopg.Connection, client: redis.Redis) -> bool:
         return redis_totals(client) == pg_totals(conn) and client.exists(GLOBAL_META) == 1
     except redis.RedisError:
         return False
+
+
+def sql_periods(conn, board: str) -> list[datetime | None]:
+    return [
+        p
+        for (p,) in conn.execute(
+            "select distinct nullif(e.period_start, '-infinity') from lb.board_entries e"
+            " join lb.boards b using (board_no) where b.board_id = %s",
+            (board,),
+        )
+    ]
+
+
+def sql_entries(conn, board: str, period: datetime | None) -> list[tuple]:
+    """(user_id, value, tie time in microseconds or None) in board order."""
+    return conn.execute(
+        "select e.user_id, e.value, case when e.tie_at <> '-infinity'"
+        " then (extract(epoch from e.tie_at) * 1000000)::bigint end"
+        " from lb.board_entries e join lb.boards b using (board_no)"
+        " where b.board_id = %s and e.period_start = coalesce(%s::timestamptz, '-infinity')"
+        " order by e.value desc, e.tie_at, e.user_id",
+        (board, period),
+    ).fetchall()
+
+
+def redis_entries(client, board: str, period: datetime | None, earliest: bool) -> list[tuple]:
+    """The same, read from the board-period's sorted set: members carry the tie time."""
+    key = encoding.period_key(None if period is None else int(period.timestamp()))
+    rows = client.zrange(KEYS.scores(board, key), 0, -1, withscores=True)
+    return [
+        (
+            encoding.user_of(member, earliest),
+            encoding.value_of(score),
+            encoding.tie_of(member) if earliest else None,
+        )
+        for member, score in rows
+    ]

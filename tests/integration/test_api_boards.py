@@ -114,9 +114,20 @@ def test_reads_of_a_board_carry_board_and_period_and_agree_with_sql(client, conn
     assert [r["user_id"] for r in around["data"]] == [a, b]
     casual = client.get("/api/boards/casual/top").json
     assert [r["user_id"] for r in casual["data"]] == [c]
-    # a player with nothing on a board: rank null, total 0, as on the global board
-    nothing = client.get(f"/api/boards/casual/rank/{a}").json["data"]
-    assert (nothing["rank"], nothing["total_score"]) == (None, 0)
+    # a player with nothing on a board: rank null, total 0, as on the global board; the
+    # index knows the player (its name), so PostgreSQL is not asked
+    nothing = client.get(f"/api/boards/casual/rank/{a}").json
+    assert nothing["data"] == {"user_id": a, "username": "h0", "total_score": 0, "rank": None}
+    assert nothing["source"] == "redis"
+    sql = conn.execute(
+        "select user_id, username, total_score, rank from lb.player_rank(%s, 'casual')", (a,)
+    ).fetchone()
+    assert tuple(nothing["data"].values()) == sql
+    # a player the index has never seen, and an unknown id: PostgreSQL decides
+    (quiet,) = players(conn, 1, prefix="quiet")
+    never = client.get(f"/api/boards/casual/rank/{quiet}").json
+    assert (never["data"]["rank"], never["source"]) == (None, "postgres")
+    assert client.get("/api/boards/casual/rank/999999").status_code == 404
 
 
 def test_without_the_index_reads_come_from_postgres(client, conn, boards):
@@ -256,7 +267,7 @@ def test_a_backfilled_board_has_the_past(client, conn):
             "retain_periods",
         ),
         ("post", "/api/boards", {"id": "x", "colour": "red"}, 400, "VALIDATION_ERROR", "colour"),
-        ("post", "/api/boards", {"id": "weekly"}, 409, "BOARD_EXISTS", "board_id"),
+        ("post", "/api/boards", {"id": "weekly"}, 409, "BOARD_EXISTS", "id"),
         (
             "patch",
             "/api/boards/weekly",

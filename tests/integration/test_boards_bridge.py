@@ -23,7 +23,10 @@ from tests.integration.bridge_helpers import (
     KEYS,
     BridgeProcess,
     BridgeThread,
+    redis_entries,
     settings_for,
+    sql_entries,
+    sql_periods,
     wait_until,
 )
 from tests.model import BoardDef, BoardModel, Session
@@ -33,17 +36,6 @@ MODES = ["classic", "ranked", "casual"]
 
 def set_clock(conn, when: datetime | None) -> None:
     conn.execute("select set_config('lb.test_now', %s, false)", (when.isoformat() if when else "",))
-
-
-def sql_periods(conn, board: str) -> list[datetime | None]:
-    return [
-        p
-        for (p,) in conn.execute(
-            "select distinct nullif(e.period_start, '-infinity') from lb.board_entries e"
-            " join lb.boards b using (board_no) where b.board_id = %s",
-            (board,),
-        )
-    ]
 
 
 def sql_page(conn, board: str, period: datetime | None) -> list[tuple]:
@@ -56,32 +48,6 @@ def sql_page(conn, board: str, period: datetime | None) -> list[tuple]:
 def redis_page(reader: IndexReader, board: str, period: datetime | None) -> list[tuple]:
     key = encoding.period_key(None if period is None else int(period.timestamp()))
     return [(r.rank, r.user_id, r.username, r.total_score) for r in reader.page(100, 0, board, key)]
-
-
-def sql_entries(conn, board: str, period: datetime | None) -> list[tuple]:
-    """(user_id, value, tie time in microseconds or None) in board order."""
-    return conn.execute(
-        "select e.user_id, e.value, case when e.tie_at <> '-infinity'"
-        " then (extract(epoch from e.tie_at) * 1000000)::bigint end"
-        " from lb.board_entries e join lb.boards b using (board_no)"
-        " where b.board_id = %s and e.period_start = coalesce(%s::timestamptz, '-infinity')"
-        " order by e.value desc, e.tie_at, e.user_id",
-        (board, period),
-    ).fetchall()
-
-
-def redis_entries(client, board: str, period: datetime | None, earliest: bool) -> list[tuple]:
-    """The same, read from the board-period's sorted set: members carry the tie time."""
-    key = encoding.period_key(None if period is None else int(period.timestamp()))
-    rows = client.zrange(KEYS.scores(board, key), 0, -1, withscores=True)
-    return [
-        (
-            encoding.user_of(member, earliest),
-            encoding.value_of(score),
-            encoding.tie_of(member) if earliest else None,
-        )
-        for member, score in rows
-    ]
 
 
 def boards_converged(conn, reader: IndexReader, boards: list[str]) -> bool:

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 import redis
+from prometheus_client import REGISTRY
 
 from ops import redis_acl
 from ops import redis_server as ops_redis
@@ -70,9 +71,22 @@ def test_bridge_and_web_work_with_their_own_users(admin, acl_redis, conn, databa
         app = make_app(redis_url=acl_redis.url(user="lb-web"), rate_limit="3/minute")
         client = app.test_client()
         user_id = conn.execute("select user_id from lb.board_entries limit 1").fetchone()[0]
-        answers = [client.get(f"/api/leaderboard/rank/{user_id}") for _ in range(4)]
-        assert [a.status_code for a in answers] == [200, 200, 200, 429]  # limiter can write
+        answers = [client.get(f"/api/leaderboard/rank/{user_id}") for _ in range(3)]
+        assert [a.status_code for a in answers] == [200, 200, 200]
         assert answers[0].json["source"] == "redis"
+        # the echo of a submit runs as lb-web (read-your-writes), and the limiter can write
+        total = answers[0].json["data"]["total_score"]
+        submit = client.post("/api/leaderboard/submit", json={"user_id": user_id, "score": 7})
+        assert submit.status_code == 429
+        app = make_app(redis_url=acl_redis.url(user="lb-web"))
+        client = app.test_client()
+        echoed = echoes("ok")
+        submit = client.post("/api/leaderboard/submit", json={"user_id": user_id, "score": 7})
+        assert submit.status_code == 201
+        assert echoes("ok") == echoed + 1  # one board: global, written by lb-web
+        assert client.get(f"/api/leaderboard/rank/{user_id}").json["data"]["total_score"] == (
+            total + 7
+        )
         health = wait_until(
             lambda: (
                 (r := app.test_client().get("/health")).json["checks"]["redis"]
@@ -84,21 +98,36 @@ def test_bridge_and_web_work_with_their_own_users(admin, acl_redis, conn, databa
         assert health.status_code == 200
 
 
-def test_the_web_user_cannot_change_the_index(acl_redis, admin):
+def echoes(outcome: str) -> float:
+    found = REGISTRY.get_sample_value(
+        "leaderboard_read_your_writes_echoes_total", {"outcome": outcome}
+    )
+    return found or 0.0
+
+
+def test_the_web_user_cannot_delete_or_replace_the_index(acl_redis, admin):
+    """lb-web writes board values only with the echo's commands (read-your-writes); it can
+    never remove, rename or overwrite a key, nor touch anything outside the project."""
     web = as_user(acl_redis, "lb-web")
     admin.zadd(GLOBAL_SCORES, {"a1": -5})
     assert web.zscore(GLOBAL_SCORES, "a1") == -5
     for attempt in (
-        lambda: web.zadd(GLOBAL_SCORES, {"a1": -999}),
         lambda: web.delete(GLOBAL_SCORES),
+        lambda: web.unlink(GLOBAL_SCORES),
+        lambda: web.rename(GLOBAL_SCORES, GLOBAL_SCORES + "x"),
+        lambda: web.expire(GLOBAL_SCORES, 1),
+        lambda: web.pexpire(GLOBAL_SCORES, 1),
+        lambda: web.zremrangebyrank(GLOBAL_SCORES, 0, -1),
         lambda: web.set(KEYS.top10("global"), "{}"),
+        lambda: web.zadd(KEYS.prefix + "elsewhere", {"a1": 1}),
         lambda: web.set("other:key", "x"),
         web.flushall,
         lambda: web.config_get("*"),
     ):
         with pytest.raises(redis.exceptions.NoPermissionError):
             attempt()
-    web.set(KEYS.ratelimit + ":probe", "1")  # its own keys only
+    web.set(KEYS.ratelimit + ":probe", "1")  # its own keys
+    assert admin.zscore(GLOBAL_SCORES, "a1") == -5
     web.close()
 
 

@@ -85,6 +85,19 @@ def test_the_small_benchmark_runs_every_section_and_writes_a_complete_report(tmp
     assert all(m["members"] > 0 for m in boards["memory"]["boards"].values())
     assert set(boards["sql_rank"]) == set(boards["seed"]["entries"])
     assert all(r["transactions"] > 0 for r in boards["sql_rank"].values())
+    http = boards["http"]
+    assert set(http["p99_ms_median"]) == set(boards["seed"]["entries"])
+    for board, by_endpoint in http["last_round"].items():
+        for name, run in by_endpoint.items():
+            # hey reached the app, which answered every request with 200
+            assert set(run["statuses"]) == {"200"}, (board, name, run)
+            assert run["latency_ms"]["p99"] > 0
+            assert run["requests"] > 0
+    for board, by_endpoint in http["httpload"].items():
+        for name, run in by_endpoint.items():
+            assert not run["errors"], (board, name, run)
+            assert run["latency_ms"]["p99"] > 0
+    assert http["p99_ratio_to_global"]["global"] == {"top": 1.0, "rank": 1.0}
     # a backfilled all-modes all-time board has a value for every player global has
     for fill in boards["backfill"].values():
         assert fill["entries"] == fill["global_entries"] > 0
@@ -97,6 +110,8 @@ def test_the_small_benchmark_runs_every_section_and_writes_a_complete_report(tmp
         "## HTTP",
         "## Memory",
         "## Boards",
+        "| GET rank on ranked-best at",
+        "hey p99 (rounds",
         "Reproduce:",
         "Flat means",
     ):

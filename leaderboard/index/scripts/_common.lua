@@ -32,3 +32,50 @@ local function drop_periods(meta, prefix)
     end
   end
 end
+
+-- Write absolute values into one board-period, never backwards: a value only grows within a
+-- period, so an older state of an entry (a replay, a slower bridge, the web app echoing a
+-- submit the bridge already applied) never overwrites a newer one: ZADD LT on -value, and
+-- on earliest boards the same comparison by hand on (value, tie time). `a` holds n triples
+-- (score, tie, encoded user id) from index i; members new to the set are counted in the
+-- meta's n:<period>, which is how lost members are noticed. Returns the index after them.
+local function write_period(meta, prefix, period, earliest, a, i, n)
+  local set = prefix .. period
+  local added = 0
+  if earliest then
+    local ties = set .. ':t'
+    for _ = 1, n do
+      local score, tie, uid = a[i], a[i + 1], a[i + 2]
+      i = i + 3
+      local old_tie = redis.call('HGET', ties, uid)
+      if not old_tie then
+        redis.call('ZADD', set, score, tie .. uid)
+        redis.call('HSET', ties, uid, tie)
+        added = added + 1
+      elseif old_tie == tie then
+        redis.call('ZADD', set, 'LT', score, tie .. uid)
+      else
+        local old_member = old_tie .. uid
+        local old_score = redis.call('ZSCORE', set, old_member)
+        local new, old = tonumber(score), tonumber(old_score)
+        -- better: a higher value (lower score), or the same value reached earlier
+        if not old_score or new < old or (new == old and tie < old_tie) then
+          redis.call('ZREM', set, old_member)
+          redis.call('ZADD', set, score, tie .. uid)
+          redis.call('HSET', ties, uid, tie)
+        end
+      end
+    end
+  elseif n > 0 then
+    local args = {}
+    for _ = 1, n do
+      args[#args + 1] = a[i]
+      args[#args + 1] = a[i + 2]
+      i = i + 3
+    end
+    added = redis.call('ZADD', set, 'LT', unpack(args))
+  end
+  if added > 0 then redis.call('HINCRBY', meta, 'n:' .. period, added) end
+  return i
+end
+

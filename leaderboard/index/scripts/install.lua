@@ -2,9 +2,13 @@
 -- place, and write the new meta (with the cursor they reflect) in one atomic call, so readers
 -- see the old index or the new one, never a mix.
 -- KEYS[1]  the board's meta
+-- KEYS[2]  the board's rebuild counter, KEYS[3] its journal (see remember.lua)
 -- ARGV     board key prefix, temporary key prefix, number of periods P, P times (period,
 --          members), then the meta's other fields as field/value pairs
-local meta = KEYS[1]
+-- The web app's echoes journaled since this rebuild began are replayed on the new sets
+-- (those of this epoch and board; never backwards), so a submit answered while the rebuild
+-- ran stays visible, although the snapshot the sets were loaded from may predate it.
+local meta, counter, journal = KEYS[1], KEYS[2], KEYS[3]
 local prefix, temp = ARGV[1], ARGV[2]
 drop_periods(meta, prefix)
 redis.call('DEL', meta)
@@ -27,4 +31,13 @@ for _ = 1, periods do
 end
 for k = i, #ARGV do fields[#fields + 1] = ARGV[k] end
 redis.call('HSET', meta, unpack(fields))
+local state = redis.call('HMGET', meta, 'epoch', 'board_no', 'board_epoch', 'tie')
+local echoes = redis.call('LRANGE', journal, 0, -1)
+for k = 1, #echoes - 6, 7 do
+  if echoes[k] == state[1] and echoes[k + 1] == state[2] and echoes[k + 2] == state[3] then
+    write_period(meta, prefix, echoes[k + 3], state[4] == 'earliest', echoes, k + 4, 1)
+  end
+end
+-- other rebuilds of this board may still be running: the journal stays until the last ends
+if redis.call('DECR', counter) <= 0 then redis.call('DEL', counter, journal) end
 return periods

@@ -1,0 +1,77 @@
+"""Read-your-writes over HTTP: the web app writes a submit's own values into the index right
+after the submit commits and before it answers, with the bridge's never-backwards write
+(scripts/remember.lua). A client that reads its rank after the 201 sees the submit, without
+waiting for the bridge (tens of milliseconds behind). Nothing the bridge guarantees changes:
+the echo moves no cursor, a value never goes backwards whoever writes first, an echo of
+another epoch or board is skipped, and echoes made while a rebuild runs are replayed by its
+install. Submits made directly in SQL become visible when the bridge applies them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import redis
+
+from leaderboard.index import encoding
+from leaderboard.index.keys import Keys
+from leaderboard.index.scripts import Script
+
+# How many echoes a board's journal keeps while a rebuild runs (about 60 bytes each); past
+# that, the oldest lose read-your-writes until the bridge applies them, nothing else
+JOURNAL_MAX_ENTRIES = 200_000
+
+
+class Echo:
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.redis = client
+        self.keys = keys
+        self._remember = Script(client, "remember")
+
+    def write(self, entries: Sequence[dict[str, Any]]) -> dict[str, str]:
+        """Write one submit's entries (rows of lb.session_entries) in one round trip: the
+        player's value on each board-period it counted on, and its username. Returns per
+        board 'ok' or 'skipped' (no index of that epoch and board: the bridge's rebuild
+        brings the value)."""
+        if not entries:
+            return {}
+
+        def send() -> list[Any]:
+            pipe = self.redis.pipeline(transaction=False)
+            first = entries[0]
+            bucket, slot = encoding.name_slot(first["user_id"])
+            pipe.hset(self.keys.names(first["feed_epoch"], bucket), slot, first["username"])
+            for entry in entries:
+                board = entry["board_id"]
+                tie = entry["tie_us"]
+                self._remember.queue(
+                    pipe,
+                    [
+                        self.keys.board_meta(board),
+                        self.keys.rebuilds(board),
+                        self.keys.journal(board),
+                    ],
+                    [
+                        self.keys.board(board),
+                        entry["feed_epoch"],
+                        entry["board_no"],
+                        entry["board_epoch"],
+                        encoding.period_key(entry["period_start"]),
+                        -entry["value"],
+                        "" if tie is None else encoding.tie_part(tie),
+                        encoding.encode_user(entry["user_id"]),
+                        JOURNAL_MAX_ENTRIES,
+                    ],
+                )
+            return pipe.execute(raise_on_error=False)
+
+        replies = send()
+        if any(isinstance(r, redis.exceptions.NoScriptError) for r in replies):
+            self._remember.ensure()  # Redis restarted or SCRIPT FLUSH; every write is idempotent
+            replies = send()
+        outcomes = {}
+        for entry, reply in zip(entries, replies[1:], strict=True):
+            if isinstance(reply, Exception):
+                raise reply
+            outcomes[entry["board_id"]] = reply.decode() if isinstance(reply, bytes) else reply
+        return outcomes
