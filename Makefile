@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format bench services-up services-down clean
+.PHONY: run test lint format bench chaos services-up services-down clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ SCALE ?= small
 bench: $(STAMP)
 	$(BIN)/python -m ops deps
 	$(BIN)/python -m ops bench $(SCALE)
+
+## chaos: a chaos soak of MINUTES minutes with every fault kind (report in perf/reports/)
+MINUTES ?= 10
+chaos: $(STAMP)
+	$(BIN)/python -m ops deps
+	$(BIN)/leaderboard chaos --minutes $(MINUTES)
 
 services-up: $(STAMP)
 	$(BIN)/python -m ops up

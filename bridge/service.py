@@ -29,6 +29,7 @@ import psycopg
 import redis
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bridge.sampler import Sampler
 from bridge.status import Status
 from bridge.syncer import Syncer
 from bridge.top10 import Top10Refresher
@@ -116,6 +117,13 @@ class Bridge:
             self._heartbeat, "interval", id="heartbeat", seconds=HEARTBEAT_S, next_run_time=now
         )
         self.scheduler.add_job(self._prune, "interval", id="prune", seconds=PRUNE_INTERVAL_S)
+        if self.settings.sample_size > 0:
+            self.scheduler.add_job(
+                self._sample,
+                "interval",
+                id="sample",
+                seconds=self.settings.sample_interval_ms / 1000,
+            )
         self.scheduler.start()
         log.info(
             "started",
@@ -295,6 +303,25 @@ class Bridge:
                 log.info("pruned_periods", entries=deleted)
         except psycopg.Error as exc:
             log.warning("prune_failed", error=_first_line(exc))
+
+    def _sample(self) -> None:
+        """The sampling check (bridge.sampler), on connections of its own."""
+        sampler = Sampler(
+            lambda: psycopg.connect(
+                self.settings.database_url,
+                autocommit=True,
+                connect_timeout=5,
+                application_name="leaderboard-bridge-sample",
+            ),
+            self.writer,
+            self.status,
+            boards=self._boards,
+            size=self.settings.sample_size,
+        )
+        try:
+            sampler.check()
+        except (psycopg.Error, redis.RedisError) as exc:
+            log.warning("sample_failed", error=_first_line(exc))
 
     def _heartbeat(self) -> None:
         """The heartbeat hash expires if the bridge dies; the registry (a sorted set scored by

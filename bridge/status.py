@@ -61,6 +61,9 @@ class Status:
         self.last_rebuild: dict[str, Any] | None = None
         self.changes_total = 0
         self.rebuilds_total = 0
+        self.samples_total = 0  # rounds of the sampling check (bridge.sampler)
+        self.sample_mismatches_total = 0
+        self.last_sample_at: float | None = None
         self.clock_offset = 0.0
         # per-second [second, max lag, bucket counts...] for the last WINDOW_S seconds
         self._window: deque[list[Any]] = deque(maxlen=WINDOW_S)
@@ -109,6 +112,12 @@ class Status:
             }
             self.last_sync_at = time.time()
 
+    def record_sample(self, mismatches: int) -> None:
+        with self._lock:
+            self.samples_total += 1
+            self.sample_mismatches_total += mismatches
+            self.last_sample_at = time.time()
+
     def synced(self) -> None:
         with self._lock:
             self.last_sync_at = time.time()
@@ -138,6 +147,9 @@ class Status:
                 "last_rebuild_at": round((self.last_rebuild or {}).get("at", 0), 3),
                 "last_rebuild_players": (self.last_rebuild or {}).get("players", 0),
                 "last_rebuild_seconds": (self.last_rebuild or {}).get("seconds", 0),
+                "samples_total": self.samples_total,
+                "sample_mismatches_total": self.sample_mismatches_total,
+                "last_sample_at": round(self.last_sample_at or 0, 3),
                 "lag_samples_60s": sum(counts),
                 "lag_p50_ms": _ms(lag_quantile(counts, 0.50, worst)),
                 "lag_p99_ms": _ms(lag_quantile(counts, 0.99, worst)),

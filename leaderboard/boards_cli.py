@@ -160,8 +160,8 @@ def _act(conn: psycopg.Connection, args: argparse.Namespace) -> Any:
             time_zone=args.time_zone,
             tie_break=args.tie_break,
             retain_periods=args.retain_periods,
-            starts_at=_moment(args.starts_at, "starts_at"),
-            ends_at=_moment(args.ends_at, "ends_at"),
+            starts_at=instant(args.starts_at, "starts_at"),
+            ends_at=instant(args.ends_at, "ends_at"),
             enabled=not args.disabled,
             backfill=args.backfill,
         )
@@ -173,7 +173,7 @@ def _act(conn: psycopg.Connection, args: argparse.Namespace) -> Any:
             fields["retain_periods"] = args.retain_periods
         if args.ends_at is not None:
             fields["ends_at"] = (
-                "infinity" if args.ends_at == "none" else _moment(args.ends_at, "ends_at")
+                "infinity" if args.ends_at == "none" else instant(args.ends_at, "ends_at")
             )
         if not fields:
             raise InvalidArgument(
@@ -183,12 +183,12 @@ def _act(conn: psycopg.Connection, args: argparse.Namespace) -> Any:
     if args.action == "delete":
         return {"board_id": args.board, "entries_deleted": sqlapi.delete_board(conn, args.board)}
     if args.action == "recompute":
-        written = sqlapi.recompute_board(conn, args.board, _moment(args.period, "period"))
+        written = sqlapi.recompute_board(conn, args.board, instant(args.period, "period"))
         return {"board_id": args.board, "entries_written": written}
     raise AssertionError(args.action)
 
 
-def _moment(raw: str | None, field: str) -> datetime | None:
+def instant(raw: str | None, field: str) -> datetime | None:
     if raw is None:
         return None
     moment = parse_instant(raw)

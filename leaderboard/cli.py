@@ -11,7 +11,9 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import psycopg
 
@@ -27,6 +29,18 @@ from leaderboard.errors import (
 )
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_UNAVAILABLE, EXIT_SCHEMA = 0, 1, 2, 3, 4
+
+
+def _minutes(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.5 <= value <= 1440:
+        raise argparse.ArgumentTypeError(
+            f"--minutes must be a number from 0.5 to 1440, got {raw!r}"
+        )
+    return value
 
 
 def _count(name: str, high: int):
@@ -103,9 +117,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_parser(
         "web",
-        help="serve the HTTP API and dashboard with gunicorn on $PORT",
-        description="Serve the Flask app with gunicorn (gthread workers).",
+        help="serve the HTTP API and dashboard with granian on $PORT",
+        description="Serve the Flask app with granian: $WEB_WORKERS processes (default: one "
+        "per core) x $WEB_THREADS threads.",
     )
+    verify = sub.add_parser(
+        "verify",
+        help="check every board: PostgreSQL against its session log, Redis against PostgreSQL",
+        description="Check boards exactly, streaming: every entry and rank-histogram row of "
+        "the readable periods against the session log, and the Redis index (members, values, "
+        "tie order, counts, usernames, the cached top 10) against PostgreSQL. Exit 0 clean, "
+        "1 drift found, 2 bad input, 3 a service is down.",
+    )
+    verify.add_argument("--board", action="append", help="only this board (repeatable)")
+    verify.add_argument("--period", help="only this period (its start, ISO 8601)")
+    verify.add_argument(
+        "--repair",
+        action="store_true",
+        help="fix what drifted (lb.repair_board, lb.repair_histogram, an index rebuild), "
+        "then verify again",
+    )
+    verify.add_argument("--json", action="store_true", help="the full result as JSON")
     login = sub.add_parser(
         "create-login",
         help="create a login role in lb_game_server, lb_web or lb_bridge",
@@ -141,6 +173,20 @@ def build_parser() -> argparse.ArgumentParser:
         type=_count("--soak-seconds", 86_400),
         help="length of the bridge memory soak (full scale: 600)",
     )
+
+    chaos = sub.add_parser(
+        "chaos",
+        help="a chaos soak: steady load while faults are injected; counts what was lost",
+        description="Start a stack of its own (PostgreSQL with fsync on, Redis, web, bridge), "
+        "run a steady mixed load (SQL and HTTP submits with idempotency keys, reads) while "
+        "every fault kind is injected in turn, then check that no acknowledged write was lost "
+        "or duplicated and that Redis equals PostgreSQL. Exit 0 when all are 0, 1 otherwise. "
+        "Writes report.json, report.md and timeline.png.",
+    )
+    chaos.add_argument(
+        "--minutes", type=_minutes, default=10.0, help="length of the soak (default 10)"
+    )
+    chaos.add_argument("--out", help="report directory (default perf/reports/chaos-<timestamp>)")
 
     boards_cli.add_parser(sub)
 
@@ -201,6 +247,20 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
         return service.run(settings)
     if args.command == "web":
         return _exec_web(settings)
+    if args.command == "chaos":
+        try:
+            from perf import chaos
+        except ImportError as exc:
+            raise InvalidArgument(
+                f"the chaos soak needs the perf extra ({exc.name} is "
+                "missing): pip install 'sql-leaderboard[perf]'"
+            ) from exc
+        out = (
+            Path(args.out)
+            if args.out
+            else Path("perf/reports") / time.strftime("chaos-%Y%m%d-%H%M%S")
+        )
+        return chaos.run_cli(args.minutes, out)
     if args.command == "bench":
         try:
             from perf import suite
@@ -239,6 +299,8 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
         return EXIT_OK
     if args.command == "boards":
         return boards_cli.run(settings, args)
+    if args.command == "verify":
+        return _verify(settings, args)
     if args.command == "run":
         from leaderboard import supervisor
 
@@ -246,34 +308,79 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
     raise AssertionError(args.command)
 
 
+def _verify(settings: config.Settings, args: argparse.Namespace) -> int:
+    import redis
+
+    from leaderboard import integrity, migrate, sqlapi
+    from leaderboard.index.keys import Keys
+
+    period = boards_cli.instant(args.period, "period")
+    try:
+        conn = psycopg.connect(settings.database_url, autocommit=True)
+    except psycopg.OperationalError as exc:
+        raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+    with conn:
+        migrate.check_schema(conn)
+        # before any work: an unknown board, or a period that is not one of a board's
+        # (a start, begun, kept), is bad input, named as every read names it
+        if period is not None and not args.board:
+            raise InvalidArgument("--period needs --board: periods are a board's", field="period")
+        for board in args.board or []:
+            sqlapi.top_players(conn, 1, 0, board, period)
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=60)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise Unavailable(f"cannot connect to Redis: {exc}") from exc
+    verifier = integrity.Verifier(
+        lambda: psycopg.connect(settings.database_url, autocommit=True),
+        client,
+        Keys(settings.redis_prefix),
+    )
+    try:
+        results = verifier.run(args.board, period, repair=args.repair)
+    except psycopg.OperationalError as exc:
+        raise Unavailable(f"PostgreSQL failed during the check: {exc}".strip()) from exc
+    except redis.RedisError as exc:
+        raise Unavailable(f"Redis failed during the check: {exc}") from exc
+    finally:
+        client.close()
+    print(integrity.as_json(results) if args.json else integrity.summary(results))
+    return EXIT_OK if all(not r.drift for r in results) else EXIT_FAILURE
+
+
 def _exec_web(settings: config.Settings) -> int:
-    """Replace this process with gunicorn: gthread workers, because SSE holds a thread.
-    Workers share request metrics through files in a fresh PROMETHEUS_MULTIPROC_DIR."""
+    """Replace this process with granian serving web:served_app, chosen by measurement over
+    gunicorn (README, Performance): one process per core, each running the WSGI app on
+    blocking threads (SSE streams hold one). Workers share request metrics through files in
+    a fresh PROMETHEUS_MULTIPROC_DIR."""
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="leaderboard-metrics-")
     argv = [
         sys.executable,
         "-m",
-        "gunicorn",
-        "--config",
-        "python:web.gunicorn_conf",
-        "--worker-class",
-        "gthread",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--factory",
+        "--host",
+        settings.host,
+        "--port",
+        str(settings.port),
         "--workers",
         str(settings.web_workers),
-        "--threads",
+        "--blocking-threads",
         str(settings.web_threads),
-        "--bind",
-        f"{settings.host}:{settings.port}",
-        "--graceful-timeout",
-        "5",
-        "--keep-alive",
-        "5",
-        "--no-control-socket",  # gunicorn 27's admin socket (in $HOME); we do not use it
-        "web:create_app()",
+        "--no-ws",
+        # open streams end on the stop signal (web.stream); a worker still busy after this
+        # is killed rather than holding the shutdown
+        "--workers-kill-timeout",
+        "10",
+        "--respawn-failed-workers",
+        "--log-level",
+        settings.log_level.lower(),
     ]
     if settings.log_level == "DEBUG":
-        # only when asked: gunicorn formats an access line for every request even for
-        # /dev/null (measured: ~11% of a worker's CPU), so none is configured otherwise
-        argv[-1:-1] = ["--access-logfile", "-"]
+        argv.append("--access-log")  # only when asked: a line per request costs CPU
+    argv.append("web:served_app")
     os.execv(sys.executable, argv)  # noqa: S606 -- argv is built here, no shell
     return EXIT_FAILURE  # not reached

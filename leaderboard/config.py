@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from leaderboard.index.keys import DEFAULT_PREFIX
 
@@ -37,6 +37,15 @@ def _tokens(raw: str) -> tuple[str, ...]:
     return tokens
 
 
+def default_web_workers() -> int:
+    """One web worker per core this process may run on (at least one, at most 16)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(16, cores))
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = ""
@@ -51,7 +60,13 @@ class Settings:
     rate_limit: str = "100/minute"
     redis_prefix: str = DEFAULT_PREFIX
     safety_poll_ms: int = 1_000
-    web_workers: int = 2
+    # the bridge's continuous check: this many random members of each board's current
+    # period against PostgreSQL, every sample_interval_ms; 0 members turns it off
+    sample_size: int = 100
+    sample_interval_ms: int = 30_000
+    # one server process per core (measured: two workers on two cores serve the cached
+    # reads ~1.8x one), each with 16 blocking threads for the app (SSE streams hold one)
+    web_workers: int = field(default_factory=default_web_workers)
     web_threads: int = 16
 
     @property
@@ -81,6 +96,10 @@ class Settings:
             rate_limit=env.get("RATE_LIMIT", "").strip() or cls.rate_limit,
             redis_prefix=env.get("LEADERBOARD_REDIS_PREFIX", "") or cls.redis_prefix,
             safety_poll_ms=_int(env, "LEADERBOARD_SAFETY_POLL_MS", cls.safety_poll_ms, 10, 60_000),
-            web_workers=_int(env, "WEB_WORKERS", cls.web_workers, 1, 64),
+            sample_size=_int(env, "LEADERBOARD_SAMPLE_SIZE", cls.sample_size, 0, 100_000),
+            sample_interval_ms=_int(
+                env, "LEADERBOARD_SAMPLE_INTERVAL_MS", cls.sample_interval_ms, 100, 86_400_000
+            ),
+            web_workers=_int(env, "WEB_WORKERS", default_web_workers(), 1, 64),
             web_threads=_int(env, "WEB_THREADS", cls.web_threads, 1, 256),
         )

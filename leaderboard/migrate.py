@@ -15,6 +15,7 @@ The whole run holds a session advisory lock, so concurrent migrates run one afte
 from __future__ import annotations
 
 import getpass
+import hashlib
 import socket
 import time
 import uuid
@@ -54,6 +55,17 @@ def function_files() -> list[Path]:
     return sorted(FUNCTIONS_DIR.glob("*.sql"))
 
 
+def functions_version() -> str:
+    """A digest of db/functions as this code has them. migrate writes it into the comment on
+    schema lb and check_schema compares: functions are not migrations, so without it a
+    database migrated by older code passed the check and then lacked functions this code
+    calls (found by the benchmark: every submit a 500)."""
+    digest = hashlib.sha256()
+    for path in function_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"leaderboard functions {digest.hexdigest()[:16]}"
+
+
 def _yoyo_uri(conn: psycopg.Connection) -> str:
     """yoyo needs a URI with the psycopg 3 scheme; build it from the live connection so that
     libpq defaults (PGHOST, a socket directory, ~/.pgpass) work as they do for psycopg."""
@@ -85,6 +97,9 @@ def migrate(database_url: str) -> MigrateResult:
                 conn.execute("set local role lb_owner")
                 for path in files:
                     conn.execute(path.read_text())
+                conn.execute(
+                    sql.SQL("comment on schema lb is {}").format(sql.Literal(functions_version()))
+                )
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (MIGRATE_LOCK_KEY,))
     applied = [m.id for m in pending]
@@ -140,4 +155,11 @@ def check_schema(conn: psycopg.Connection) -> None:
     if missing:
         raise SchemaOutOfDate(
             f"the database schema lacks migrations {', '.join(missing)}: run `leaderboard migrate`"
+        )
+    found = conn.execute("select obj_description('lb'::regnamespace, 'pg_namespace')").fetchone()
+    if found is None or found[0] != functions_version():
+        raise SchemaOutOfDate(
+            "the database's lb functions are not this version's "
+            f"({found[0] if found and found[0] else 'no version recorded'}): "
+            "run `leaderboard migrate`"
         )

@@ -271,7 +271,7 @@ def _http(bench: Bench, url: str) -> dict[str, Any]:
         bridge.close()
     medians = {b: {k: statistics.median(v) for k, v in e.items()} for b, e in p99s.items()}
     return {
-        "server": f"gunicorn gthread, {bench.web_workers} workers x {bench.web_threads} threads",
+        "server": "leaderboard web, its defaults",
         "rate": s.open_rate,
         "seconds": seconds,
         "p99_ms_rounds": p99s,

@@ -55,12 +55,21 @@ def _section(out: str, title: str) -> str:
     return "" if start < 0 else out[start:]
 
 
-def run_many(urls: list[str], *, rate: int, seconds: int, connections: int = 2) -> dict:
+def run_many(
+    urls: list[str],
+    *,
+    rate: int,
+    seconds: int,
+    connections: int = 2,
+    bodies: list[str] | None = None,
+) -> dict:
     """`rate` requests a second spread evenly over `urls`, one hey process per URL, all at
-    once; exact percentiles over all their requests."""
+    once; exact percentiles over all their requests. With `bodies` (one per URL) each hey
+    POSTs its body as JSON."""
     binary = packages.ensure_program("hey", "hey")
     per_url = max(1, rate // len(urls))
     per_connection = max(1, per_url // connections)
+    posts = bodies or [None] * len(urls)
     procs = [
         subprocess.Popen(
             [
@@ -73,13 +82,14 @@ def run_many(urls: list[str], *, rate: int, seconds: int, connections: int = 2) 
                 str(per_connection),
                 "-o",
                 "csv",
+                *(["-m", "POST", "-T", "application/json", "-d", body] if body else []),
                 url,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for url in urls
+        for url, body in zip(urls, posts, strict=True)
     ]
     latencies: list[float] = []
     statuses: Counter = Counter()
@@ -97,5 +107,6 @@ def run_many(urls: list[str], *, rate: int, seconds: int, connections: int = 2) 
         "latency_ms": percentiles(latencies),
         "statuses": dict(statuses),
         "command": f"{len(urls)} x hey -z {seconds}s -c {connections} -q {per_connection}"
-        " -o csv <url>, at once",
+        + (" -m POST -T application/json -d <body>" if bodies else "")
+        + " -o csv <url>, at once",
     }

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 
 class Service:
-    def __init__(self, command: str, env: dict[str, str]) -> None:
+    """`leaderboard COMMAND`, or any `argv` given instead (another server, for comparison)."""
+
+    def __init__(self, command: str, env: dict[str, str], argv: list[str] | None = None) -> None:
         self.command = command
+        self.argv = argv or [sys.executable, "-m", "leaderboard", command]
         self.env = {**os.environ, **env}
         self.proc: subprocess.Popen | None = None
         # a file, not a pipe: nobody reads a pipe while the child runs, and a full one blocks it
@@ -20,7 +26,7 @@ class Service:
 
     def start(self) -> Service:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "leaderboard", self.command],
+            self.argv,
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -101,3 +107,25 @@ class CpuMeter:
                 self.percent[name] = None
             else:
                 self.percent[name] = round((after - before) / elapsed * 100, 1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+        return json.loads(response.read())
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            get_json(url)
+            return
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")

@@ -8,16 +8,14 @@ median. Results go to OUT/report.json, OUT/report.md and OUT/*.png.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import platform
 import re
-import socket
 import statistics
 import subprocess
+import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +31,8 @@ from leaderboard.index.keys import Keys
 from leaderboard.index.reader import IndexReader
 from leaderboard.index.rebuild import rebuild_all
 from leaderboard.index.writer import IndexWriter
-from perf import boards, httpload, pgbench, report, wrk
-from perf.processes import CpuMeter, Service
+from perf import boards, pgbench, report, serving
+from perf.processes import CpuMeter, Service, free_port, wait_http
 
 log = logs.get("bench")
 PREFIX = "lb:bench:"
@@ -115,8 +113,6 @@ class Bench:
         *,
         only: set[str] | None = None,
         soak_seconds: int | None = None,
-        web_workers: int = 4,
-        web_threads: int = 8,
     ) -> None:
         self.admin_url = admin_url
         self.redis_url = redis_url
@@ -127,7 +123,6 @@ class Bench:
         self.out = out
         self.only = only or set(SECTIONS)
         self.bench_url = _with_database(admin_url, "lb_bench")
-        self.web_workers, self.web_threads = web_workers, web_threads
         self.results: dict[str, Any] = {}
         self.raw: dict[str, Any] = {}
 
@@ -138,7 +133,8 @@ class Bench:
         started = time.time()
         self.results["machine"] = machine()
         self.results["scale"] = {"name": self.scale_name, **self.scale.__dict__}
-        self.results["command"] = f"leaderboard bench --scale {self.scale_name}"
+        only = "" if self.only == set(SECTIONS) else f" --only {','.join(sorted(self.only))}"
+        self.results["command"] = f"leaderboard bench --scale {self.scale_name}{only}"
         if "seed" in self.only or not self._bench_database_ready():
             self.results["seed"] = self.seed()
         if "write" in self.only:
@@ -174,10 +170,13 @@ class Bench:
         log.info("settled", seconds=round(time.monotonic() - started, 1))
 
     def _bench_database_ready(self) -> bool:
+        """lb_bench is current and seeded at this scale (a small run's database must not be
+        measured as a full one)."""
         try:
             with psycopg.connect(self.bench_url, autocommit=True, connect_timeout=3) as conn:
                 migrate.check_schema(conn)
-                return sqlapi.has_players(conn)
+                users = conn.execute("select count(*) from lb.users").fetchone()[0]
+                return users == self.scale.users
         except Exception:
             return False
 
@@ -244,19 +243,21 @@ class Bench:
             client.close()
         raise RuntimeError("bridge did not catch up:\n" + service.output())
 
-    def start_web(self, database_url: str | None = None, **extra: str) -> tuple[Service, str]:
-        """The web app on a free loopback port, answering; and its base URL."""
-        port = _free_port()
+    def start_web(
+        self, database_url: str | None = None, argv: list[str] | None = None, **extra: str
+    ) -> tuple[Service, str]:
+        """`leaderboard web` with its default settings (what `make run` serves with), or the
+        server `argv` names ({port} filled in), on a free loopback port, answering; and its
+        base URL."""
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
-        env = self._service_env(
-            database_url,
-            PORT=str(port),
-            WEB_WORKERS=str(self.web_workers),
-            WEB_THREADS=str(self.web_threads),
-        )
-        web = Service("web", {**env, **extra}).start()
+        env = self._service_env(database_url, PORT=str(port))
+        if argv is not None:
+            argv = [a.replace("{port}", str(port)) for a in argv]
+            env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lb-bench-metrics-")
+        web = Service("web", {**env, **extra}, argv=argv).start()
         try:
-            _wait_http(f"{base}/livez")
+            wait_http(f"{base}/livez")
         except RuntimeError:
             web.close()
             raise
@@ -458,75 +459,7 @@ class Bench:
     # -- HTTP -----------------------------------------------------------------------------
 
     def http(self) -> dict[str, Any]:
-        s = self.scale
-        bridge = self._bridge()
-        web, base = self.start_web()
-        try:
-            closed = {"livez": [], "top": [], "rank": []}
-            paths = {
-                "livez": "/livez",
-                "top": "/api/leaderboard/top",
-                "rank": "/api/leaderboard/rank/{id}",
-            }
-            runs: dict[str, dict] = {}
-            wrk.run(base, paths["rank"], s.users, connections=32, seconds=2)  # warm-up
-            for _ in range(s.http_rounds):
-                for name, path in paths.items():
-                    runs[name] = wrk.run(
-                        base, path, s.users, connections=32, seconds=s.http_seconds
-                    )
-                    closed[name].append(runs[name]["requests_per_s"])
-            livez = statistics.median(closed["livez"])
-            closed_loop = {
-                name: {
-                    "requests_per_s_rounds": values,
-                    "median_requests_per_s": statistics.median(values),
-                    "ratio_to_livez": round(statistics.median(values) / livez, 3),
-                    "non_2xx": runs[name]["non_2xx"],
-                    "command": runs[name]["command"],
-                }
-                for name, values in closed.items()
-            }
-            open_loop = {}
-            for name in ("top", "rank", "submit"):
-                result = _warm_then_measure(base, name, s.users, s.open_rate, s.open_seconds)
-                open_loop[name] = result.summary()
-                self.raw.setdefault("http_latencies", {})[name] = result.latencies[name]
-            mix = asyncio.run(
-                httpload.closed_loop(
-                    base, httpload.standard_mix(s.users), concurrency=50, seconds=s.http_seconds * 2
-                )
-            )
-        finally:
-            web.close()
-            bridge.close()
-        fallback = self._redis_down_rank(s)
-        return {
-            "server": f"gunicorn gthread, {self.web_workers} workers x {self.web_threads} "
-            "threads, RATE_LIMIT=off",
-            "closed_loop_32": closed_loop,
-            "open_loop": open_loop,
-            "open_loop_command": f"perf.httpload.open_loop(rate={s.open_rate}, "
-            f"seconds={s.open_seconds}) per endpoint, after 2 s of warm-up",
-            "original_mix_closed_50": mix.summary(),
-            "redis_down_rank": fallback,
-        }
-
-    def _redis_down_rank(self, s: Scale) -> dict[str, Any]:
-        dead = f"redis://127.0.0.1:{_free_port()}/0"
-        web, base = self.start_web(REDIS_URL=dead)
-        try:
-            probe = _get_json(f"{base}/api/leaderboard/rank/1")
-            result = _warm_then_measure(base, "rank", s.users, s.fallback_rate, s.open_seconds)
-        finally:
-            web.close()
-        self.raw.setdefault("http_latencies", {})["rank (Redis down)"] = result.latencies["rank"]
-        return {
-            "source": probe.get("source"),
-            **result.summary(),
-            "command": f"REDIS_URL=<unreachable> perf.httpload.open_loop(rank, "
-            f"rate={s.fallback_rate})",
-        }
+        return serving.run(self)
 
     # -- memory ---------------------------------------------------------------------------
 
@@ -597,15 +530,6 @@ class Bench:
         }
 
 
-def _warm_then_measure(
-    base: str, endpoint: str, players: int, rate: int, seconds: int
-) -> httpload.LoadResult:
-    httpload.warm_up(base, httpload.only(endpoint, players), rate)
-    return asyncio.run(
-        httpload.open_loop(base, httpload.only(endpoint, players), rate=rate, seconds=seconds)
-    )
-
-
 def _lag_histogram(client: redis.Redis) -> tuple[list[float], list[int]]:
     beat = _freshest_heartbeat(client)
     bounds = [float(b) for b in beat["lag_hist_buckets"].split(",")]
@@ -657,28 +581,6 @@ def _slope(samples: list[tuple[float, float]]) -> float | None:
 def _rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     return round(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024, 1)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get_json(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
-        return json.loads(response.read())
-
-
-def _wait_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            _get_json(url)
-            return
-        except Exception:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
 
 
 def machine() -> dict[str, Any]:

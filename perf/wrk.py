@@ -14,10 +14,19 @@ SCRIPT = """
 math.randomseed(os.time())
 local players = tonumber(os.getenv("LB_PLAYERS") or "1000")
 local path = os.getenv("LB_PATH")
+local body = os.getenv("LB_BODY") or ""
+local headers = {["Content-Type"] = "application/json"}
 request = function()
-  return wrk.format("GET", (path:gsub("{id}", tostring(math.random(1, players)))))
+  local id = tostring(math.random(1, players))
+  if body == "" then
+    return wrk.format("GET", (path:gsub("{id}", id)))
+  end
+  local text = body:gsub("{id}", id):gsub("{score}", tostring(math.random(0, 1000)))
+  return wrk.format("POST", path, headers, text)
 end
 """
+# POST /api/leaderboard/submit for a random player with a random score
+SUBMIT_BODY = '{"user_id": {id}, "score": {score}, "game_mode": "classic"}'
 
 
 def run(
@@ -28,9 +37,11 @@ def run(
     connections: int = 32,
     threads: int = 2,
     seconds: int = 15,
+    body: str = "",
 ) -> dict:
     """wrk -t THREADS -c CONNECTIONS -d SECONDS --latency -s random_id.lua BASE
-    (LB_PATH=/api/leaderboard/rank/{id} picks a random player per request)"""
+    (LB_PATH=/api/leaderboard/rank/{id} picks a random player per request; with LB_BODY
+    each request is a POST of that JSON, {id} and {score} filled in at random)"""
     binary = packages.ensure_program("wrk", "wrk")
     with tempfile.TemporaryDirectory() as workdir:
         script = Path(workdir) / "random_id.lua"
@@ -53,7 +64,7 @@ def run(
             capture_output=True,
             text=True,
             check=False,
-            env={"LB_PLAYERS": str(players), "LB_PATH": path},
+            env={"LB_PLAYERS": str(players), "LB_PATH": path, "LB_BODY": body},
         )
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed: {done.stderr or done.stdout}")
@@ -75,7 +86,8 @@ def run(
     errors = re.search(r"Socket errors: (.*)", out)
     return {
         "path": path,
-        "command": f"LB_PATH={path} LB_PLAYERS={players} wrk -t {threads} -c {connections} "
+        "command": (f"LB_BODY='{body}' " if body else "")
+        + f"LB_PATH={path} LB_PLAYERS={players} wrk -t {threads} -c {connections} "
         f"-d {seconds}s --latency -s random_id.lua $BASE",
         "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "latency_ms": latency,

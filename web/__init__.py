@@ -1,4 +1,4 @@
-"""The Flask app: create_app() builds it, gunicorn serves it (`leaderboard web`)."""
+"""The Flask app: create_app() builds it; `leaderboard web` serves served_app() with granian."""
 
 from __future__ import annotations
 
@@ -90,4 +90,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    return app
+
+
+def served_app() -> Flask:
+    """The app as a server process runs it (granian's --factory): create_app(), plus open
+    live streams ending as soon as the process is told to stop."""
+    app = create_app()
+    stream.end_streams_on_signals(app.extensions["leaderboard.events"])
     return app

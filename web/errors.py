@@ -68,7 +68,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(LeaderboardError)
     def domain_error(exc: LeaderboardError):
         if exc.http_status >= 500:
-            log.warning("request_failed", code=exc.code, error=exc.message)
+            # the client gets the stable code; the operator also needs what caused it
+            cause = exc.__cause__
+            log.warning(
+                "request_failed",
+                code=exc.code,
+                error=exc.message,
+                cause=f"{type(cause).__name__}: {cause}".strip() if cause else None,
+            )
         return envelope(
             exc.http_status, exc.code, exc.message, exc.field, getattr(exc, "headers", None)
         )

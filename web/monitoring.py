@@ -1,6 +1,6 @@
 """/health (which degraded mode is on) and /metrics (Prometheus text format).
 
-Request metrics come from prometheus-client; under gunicorn each worker writes them to
+Request metrics come from prometheus-client; each server worker process writes them to
 PROMETHEUS_MULTIPROC_DIR and a scrape sums them. Bridge lag and cache age are read from Redis
 at scrape time, from the heartbeats the bridges publish.
 """
@@ -18,7 +18,11 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+)
 from prometheus_client.registry import Collector
 
 from web.services import Services
@@ -97,6 +101,17 @@ class BridgeCollector(Collector):
         age = GaugeMetricFamily(
             "leaderboard_top10_cache_age_seconds", "seconds since the cached top 10 was built"
         )
+        mismatches = CounterMetricFamily(
+            "leaderboard_index_sample_mismatches",
+            "index entries the bridge's sampling check found different from PostgreSQL "
+            "(each makes it rebuild the board)",
+            labels=["bridge"],
+        )
+        sampled = GaugeMetricFamily(
+            "leaderboard_index_last_sample_timestamp_seconds",
+            "when the bridge's sampling check last ran (0: not yet, or turned off)",
+            labels=["bridge"],
+        )
         try:
             bridge = self.svc.health._bridge()
             cache = self.svc.index.cached_top10()
@@ -118,9 +133,11 @@ class BridgeCollector(Collector):
             lag.add_metric([name], buckets, sum_value=float(beat["lag_hist_sum"]))
             if beat.get("lag_p99_ms"):
                 p99.add_metric([name], float(beat["lag_p99_ms"]) / 1000)
+            mismatches.add_metric([name], int(beat.get("sample_mismatches_total", 0)))
+            sampled.add_metric([name], float(beat.get("last_sample_at", 0)))
         if cache is not None:
             age.add_metric([], max(0.0, time.time() - cache["built_at_ms"] / 1000))
-        yield from (up, redis_up, lag, p99, age)
+        yield from (up, redis_up, lag, p99, age, mismatches, sampled)
 
 
 def instrument(app: Flask) -> None:

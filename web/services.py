@@ -325,6 +325,11 @@ class HealthMonitor:
             "last_catch_up_changes": int(best.get("last_catch_up_changes", 0)),
             "changes_total": int(best.get("changes_total", 0)),
             "rebuilds_total": int(best.get("rebuilds_total", 0)),
+            # the sampling check (bridge.sampler), over every live bridge
+            "sample_mismatches_total": sum(int(b.get("sample_mismatches_total", 0)) for b in beats),
+            "last_sample_at": _iso(
+                max((b.get("last_sample_at", "0") for b in beats), key=float, default=None)
+            ),
             "heartbeats": beats,
         }
 

@@ -5,16 +5,20 @@ the cache with different content, and a `refresh` event when it rebuilt the same
 the dashboard's countdown stays on the real schedule). One Redis subscription per process is
 fanned out to that process's clients.
 
-Each stream holds a gunicorn thread, so a worker serves at most MAX_STREAMS_PER_WORKER of them
-(the rest of its threads stay free for the API), and a stream ends after STREAM_SECONDS; the
-browser's EventSource reconnects by itself.
+Each stream holds one of a worker's blocking threads, so a worker serves at most half its
+threads' worth of them (the rest stay free for the API), and a stream ends after STREAM_SECONDS;
+the browser's EventSource reconnects by itself. When the server is stopping, every open stream
+ends at once (end_streams_on_signals): an HTTP server drains its requests before it exits, and
+a stream left open would hold the shutdown until it was killed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import queue
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -33,6 +37,7 @@ bp = Blueprint("stream", __name__, url_prefix="/api/leaderboard")
 
 KEEPALIVE_S = 15.0
 STREAM_SECONDS = 300.0
+_END = object()  # put in a client's queue: end that stream now
 
 
 class EventHub:
@@ -45,9 +50,17 @@ class EventHub:
         self._thread: threading.Thread | None = None
         self._pubsub: redis.client.PubSub | None = None
         self._closed = threading.Event()
+        self._ending = False
 
     def subscribe(self, board: str = "global") -> queue.Queue:
         with self._lock:
+            if self._ending:
+                raise ApiError(
+                    503,
+                    "SERVER_STOPPING",
+                    "this server is shutting down; reconnect to get another one",
+                    headers={"Retry-After": "3"},
+                )
             if len(self._clients) >= self.max_clients:
                 raise ApiError(
                     503,
@@ -65,6 +78,18 @@ class EventHub:
     def unsubscribe(self, q: queue.Queue) -> None:
         with self._lock:
             self._clients.pop(q, None)
+
+    def end_streams(self) -> None:
+        """The server is stopping: end every open stream and refuse new ones."""
+        with self._lock:
+            self._ending = True
+            clients = list(self._clients)
+        for q in clients:
+            with contextlib.suppress(queue.Empty):
+                while True:  # make room: the end matters more than any pending update
+                    q.get_nowait()
+            with contextlib.suppress(queue.Full):
+                q.put_nowait(_END)
 
     def close(self) -> None:
         """Stop listening (app shutdown): closing the subscription ends the blocking read."""
@@ -97,6 +122,44 @@ class EventHub:
                 log.warning("events_unavailable", error=str(exc))
                 self._closed.wait(delay)
                 delay = min(10.0, delay * 2)
+
+
+def end_streams_on_signals(hub: EventHub) -> bool:
+    """End `hub`'s streams when this process gets SIGTERM or SIGINT, whoever handles them.
+
+    The server (granian) installs its own handlers for both, after the app is loaded, and
+    offers no hook; the signal wakeup fd is the interpreter's own way to learn about a signal
+    without replacing the handler: the C-level handler writes the signal's number to it. Only
+    the main thread may set it, and only a process that serves the app should; returns
+    whether it was set."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(write_fd, False)
+    try:
+        previous = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+    except ValueError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return False
+    if previous != -1:  # someone else's: keep theirs and do without
+        signal.set_wakeup_fd(previous)
+        os.close(read_fd)
+        os.close(write_fd)
+        return False
+    stops = {signal.SIGTERM, signal.SIGINT}
+
+    def watch() -> None:
+        while True:
+            got = os.read(read_fd, 64)
+            if not got:
+                return
+            if stops.intersection(got):
+                log.info("ending_streams", reason="shutdown")
+                hub.end_streams()
+
+    threading.Thread(target=watch, name="sse-shutdown", daemon=True).start()
+    return True
 
 
 def _board_of(raw: bytes | str) -> str | None:
@@ -141,6 +204,8 @@ def event_stream(period: Period, kinds: tuple[str, ...] = ("top10", "refresh", "
                 except queue.Empty:
                     yield ": keepalive\n\n"
                     continue
+                if raw is _END:
+                    return
                 text = raw.decode() if isinstance(raw, bytes) else raw
                 kind = json.loads(text).get("type", "top10")
                 yield _event(kind if kind in kinds else "refresh", text)

@@ -5,10 +5,13 @@ create or replace function lb._boards_json(
     p_boards text[], p_periods timestamptz[], p_values bigint[]
 )
 returns jsonb
-language sql
+language plpgsql
 immutable
 as $$
-    select coalesce(jsonb_agg(
+begin
+    -- PL/pgSQL keeps this query's plan; a SQL function was planned on every call (~0.3 ms
+    -- of each keyed submit)
+    return (select coalesce(jsonb_agg(
         jsonb_build_object(
             'board', b.board,
             'period_start', to_char(
@@ -18,7 +21,8 @@ as $$
         )
         order by b.n
     ), '[]'::jsonb)
-    from unnest(p_boards, p_periods, p_values) with ordinality as b (board, period_start, value, n)
+    from unnest(p_boards, p_periods, p_values) with ordinality as b (board, period_start, value, n));
+end;
 $$;
 
 -- the grants below are the whole truth: revoke from every group first

@@ -6,6 +6,8 @@
 -- Values "as it is now" are never older than the session's own: a retry of a keyed submit
 -- gets the current values too, which the never-backwards write accepts or ignores.
 -- VOLATILE so that, called in the submit's statement, it sees the submit's own writes.
+-- PL/pgSQL, not SQL: a SQL function with SET is never inlined and its query was planned again
+-- on every call (0.4 ms of planning, for 0.05 ms of execution); PL/pgSQL keeps the plan.
 create or replace function lb.session_entries(p_session_id bigint)
 returns table (
     board_id text,
@@ -18,11 +20,13 @@ returns table (
     tie_us bigint,
     username text
 )
-language sql
+language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
+begin
+    return query
     select
         e.board_id,
         e.board_no,
@@ -35,7 +39,8 @@ as $$
         u.username
     from lb._session_entries(p_session_id) as e
     inner join lb.users as u on e.user_id = u.id
-    cross join lb.feed_epoch as f
+    cross join lb.feed_epoch as f;
+end;
 $$;
 
 -- the grants below are the whole truth: revoke from every group first

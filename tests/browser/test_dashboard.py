@@ -1,4 +1,4 @@
-"""The dashboard in headless Chromium, served by `leaderboard web` (gunicorn) with a bridge
+"""The dashboard in headless Chromium, served by `leaderboard web` (granian) with a bridge
 running: it shows the live top 10, search and submit work, the countdown ticks."""
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def server(database_url, redis_url):
             return False
 
     try:
-        wait_until(up, timeout=30, message="gunicorn serving")
+        wait_until(up, timeout=30, message="the web server serving")
         yield base
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -73,3 +73,17 @@ def test_services_refuse_an_unmigrated_database(empty_database):
         )
         with pytest.raises(SchemaOutOfDate, match="0004_rank_histogram"):
             migrate.check_schema(conn)
+
+
+def test_services_refuse_functions_older_than_the_code(empty_database):
+    """Functions are re-applied by every migrate, not recorded as migrations: a database
+    migrated by an older version has every migration and still lacks functions."""
+    migrate.migrate(empty_database)
+    with psycopg.connect(empty_database, autocommit=True) as conn:
+        migrate.check_schema(conn)
+        conn.execute("comment on schema lb is 'leaderboard functions 0123456789abcdef'")
+        with pytest.raises(SchemaOutOfDate, match="functions are not this version's"):
+            migrate.check_schema(conn)
+    migrate.migrate(empty_database)  # what the message says to do
+    with psycopg.connect(empty_database, autocommit=True) as conn:
+        migrate.check_schema(conn)

@@ -34,6 +34,10 @@ GRANTS = {
         "recompute_board",
         "session_boards",
         "session_entries",
+        "verify_board",
+        "repair_board",
+        "repair_histogram",
+        "read_entries",
     },
     "lb_bridge": {
         "poll_changes",
@@ -46,6 +50,8 @@ GRANTS = {
         "prune_periods",
         "read_board",
         "board_entry_periods",
+        "verify_board",
+        "read_entries",
     },
 }
 TABLES = [

@@ -1,8 +1,4 @@
-"""A production-shaped stack for fault injection, and a client that keeps writing through it.
-
-Stack: its own PostgreSQL cluster and Redis server (the faults restart them), the web server
-(`leaderboard web`, gunicorn) and the bridge (`leaderboard bridge`) as processes, each
-connecting as a least-privileged login (lb_web, lb_bridge).
+"""A client that keeps writing through the fault-test stack (perf.stack.Stack).
 
 Client: threads submitting over HTTP with an Idempotency-Key per logical write. A write that
 gets a 503 OUTCOME_UNKNOWN or loses its connection is retried with the same key until it
@@ -13,115 +9,14 @@ is a client mistake, which must get a 4xx whatever else is failing.
 
 from __future__ import annotations
 
-import http.client
-import json
-import os
-import shutil
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-import psycopg
+from perf.stack import Stack, request
 
-from leaderboard import migrate
-from leaderboard.logins import create_login
-from ops import postgres as ops_postgres
-from ops import redis_server as ops_redis
-from perf.processes import Service
-from tests.conftest import free_port, url_for
-
-
-class Stack:
-    def __init__(self) -> None:
-        self.pg = ops_postgres.temporary(
-            free_port(), settings={"fsync": "off", "shared_buffers": "64MB"}
-        )
-        self.redis = ops_redis.temporary(free_port())
-        self.port = free_port()
-        self.admin_url = ""
-        self.web: Service | None = None
-        self.bridge: Service | None = None
-
-    def start(self) -> Stack:
-        self.pg.start()
-        self.pg.create_database("faults")
-        self.admin_url = self.pg.url("faults")
-        migrate.migrate(self.admin_url)
-        with psycopg.connect(self.admin_url, autocommit=True) as admin:
-            create_login(admin, "faults_web", "web", None)
-            create_login(admin, "faults_bridge", "bridge", None)
-        self.redis.start()
-        common = {
-            **os.environ,
-            "REDIS_URL": self.redis.url(),
-            "RATE_LIMIT": "off",
-            "LEADERBOARD_REFRESH_INTERVAL_MS": "1000",
-            "LEADERBOARD_SAFETY_POLL_MS": "200",
-        }
-        self.web = Service(
-            "web",
-            {
-                **common,
-                "PORT": str(self.port),
-                "WEB_WORKERS": "2",
-                "WEB_THREADS": "8",
-                "DATABASE_URL": url_for("127.0.0.1", self.pg.port, "faults_web", "faults"),
-            },
-        )
-        self.bridge = Service(
-            "bridge",
-            {
-                **common,
-                "DATABASE_URL": url_for("127.0.0.1", self.pg.port, "faults_bridge", "faults"),
-            },
-        )
-        self.web.start()
-        self.bridge.start()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if request(self.port, "GET", "/health")[0] == 200:
-                return self
-            time.sleep(0.1)
-        raise AssertionError("stack not healthy:\n" + self.web.output() + self.bridge.output())
-
-    def close(self) -> None:
-        for service in (self.web, self.bridge):
-            if service:
-                service.close()
-        self.redis.kill()
-        shutil.rmtree(self.redis.root, ignore_errors=True)
-        self.pg.destroy()
-
-    def admin(self) -> psycopg.Connection:
-        return psycopg.connect(self.admin_url, autocommit=True)
-
-
-def request(
-    port: int,
-    method: str,
-    path: str,
-    body: dict | None = None,
-    headers: dict[str, str] | None = None,
-    timeout: float = 5.0,
-):
-    """(status, json) or (None, error text) when the connection itself failed."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        data = json.dumps(body) if body is not None else None
-        conn.request(
-            method, path, body=data, headers={"Content-Type": "application/json", **(headers or {})}
-        )
-        response = conn.getresponse()
-        raw = response.read()
-        try:
-            return response.status, json.loads(raw)
-        except ValueError:
-            return response.status, {"raw": raw[:200].decode(errors="replace")}
-    except (OSError, http.client.HTTPException) as exc:
-        return None, str(exc)
-    finally:
-        conn.close()
+__all__ = ["Stack", "SubmitStream", "Write", "request"]
 
 
 @dataclass
@@ -189,7 +84,7 @@ class SubmitStream:
                 "POST",
                 "/api/leaderboard/submit",
                 {"user_id": write.user_id, "score": write.score},
-                {"Idempotency-Key": write.key},
+                headers={"Idempotency-Key": write.key},
             )
             code = body.get("error", {}).get("code") if isinstance(body, dict) else None
             write.statuses.append((status, code))

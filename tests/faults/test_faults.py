@@ -109,7 +109,7 @@ def check_invariants(stack: Stack, stream: SubmitStream, extra: dict | None = No
             "POST",
             "/api/leaderboard/submit",
             {"user_id": write.user_id, "score": write.score},
-            {"Idempotency-Key": write.key},
+            headers={"Idempotency-Key": write.key},
         )
         assert status == 201
     with stack.admin() as admin:

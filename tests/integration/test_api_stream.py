@@ -91,3 +91,18 @@ def test_each_worker_caps_its_live_streams(make_app):
     third = client.get("/api/leaderboard/stream", buffered=False)
     assert third.status_code == 200
     third.close()
+
+
+def test_a_stopping_server_ends_open_streams_and_refuses_new_ones(make_app):
+    app = make_app()
+    client = app.test_client()
+    open_stream = client.get("/api/leaderboard/stream", buffered=False)
+    chunks = open_stream.response  # the generator: the first events come at once
+    assert b"retry: 3000" in next(chunks)
+    app.extensions["leaderboard.events"].end_streams()  # what SIGTERM does in a worker
+    rest = b"".join(chunks)  # ends instead of waiting for the next event
+    assert b"event:" in rest or rest == b""
+    refused = client.get("/api/leaderboard/stream", buffered=False)
+    assert refused.status_code == 503
+    assert refused.json["error"]["code"] == "SERVER_STOPPING"
+    open_stream.close()

@@ -10,7 +10,7 @@ import pytest
 from tests.helpers import db_state
 from tests.integration.bridge_helpers import GLOBAL_SCORES
 
-COMMANDS = ["migrate", "seed", "bridge", "web", "run", "create-login"]
+COMMANDS = ["migrate", "seed", "bridge", "web", "run", "create-login", "verify", "chaos"]
 
 
 def cli(*args, env=None, timeout=120):

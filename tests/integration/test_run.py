@@ -33,6 +33,25 @@ def start(args, env):
     return proc, log
 
 
+def launch(
+    command: str, database_url: str, redis_url: str, workers: int = 1, threads: int = 4, **extra
+):
+    """`leaderboard COMMAND` (or `ops run`) on a free port; (process, log, base URL)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "PORT": str(port),
+        "WEB_WORKERS": str(workers),
+        "WEB_THREADS": str(threads),
+        **extra,
+    }
+    args = ["-m", "ops", "run"] if command == "ops run" else ["-m", "leaderboard", command]
+    proc, log = start([sys.executable, *args], env)
+    return proc, log, f"http://127.0.0.1:{port}"
+
+
 def output(log) -> str:
     log.seek(0)
     return log.read()
@@ -41,18 +60,9 @@ def output(log) -> str:
 def test_run_serves_restarts_a_killed_bridge_and_stops_on_sigterm(
     database_url, redis_url, redis_client
 ):
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "PORT": str(port),
-        "LEADERBOARD_REFRESH_INTERVAL_MS": "1000",
-        "WEB_WORKERS": "1",
-        "WEB_THREADS": "4",
-    }
-    proc, log = start([sys.executable, "-m", "leaderboard", "run"], env)
-    base = f"http://127.0.0.1:{port}"
+    proc, log, base = launch(
+        "run", database_url, redis_url, 1, 4, LEADERBOARD_REFRESH_INTERVAL_MS="1000"
+    )
     try:
         wait_until(lambda: get(f"{base}/health")[0] == 200, timeout=30, message="healthy")
         bridge_pid = int(re.search(r"bridge_pid=(\d+)", output(log)).group(1))
@@ -75,17 +85,7 @@ def test_run_serves_restarts_a_killed_bridge_and_stops_on_sigterm(
 
 
 def test_ops_run_migrates_seeds_once_and_serves(database_url, redis_url):
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "PORT": str(port),
-        "WEB_WORKERS": "1",
-        "WEB_THREADS": "4",
-    }
-    proc, log = start([sys.executable, "-m", "ops", "run"], env)
-    base = f"http://127.0.0.1:{port}"
+    proc, log, base = launch("ops run", database_url, redis_url, 1, 4)
     try:
         wait_until(
             lambda: get(f"{base}/api/leaderboard/top")[0] == 200, timeout=60, message="serving"
@@ -98,4 +98,56 @@ def test_ops_run_migrates_seeds_once_and_serves(database_url, redis_url):
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal signals the whole group
         code = proc.wait(timeout=30)
     assert code in (0, -signal.SIGINT, 130), output(log)
+    log.close()
+
+
+def open_stream(base: str):
+    """An SSE client, as the dashboard's EventSource: returns the response once the first
+    event (the top 10) has arrived."""
+    response = urllib.request.urlopen(f"{base}/api/leaderboard/stream", timeout=30)
+    assert response.readline() == b"retry: 3000\n"
+    return response
+
+
+def read_to_end(response) -> bytes:
+    """Everything the server still sends; returns when it closes the stream (the read timeout
+    is far longer than any keepalive, so a stream left open fails the test)."""
+    try:
+        return response.read()
+    finally:
+        response.close()
+
+
+def test_web_ends_open_streams_at_once_on_sigterm(database_url, redis_url):
+    """Stopping the server with dashboards open: the streams end and the workers stop by
+    themselves, instead of being killed once the server's grace period is over."""
+    proc, log, base = launch("web", database_url, redis_url, 2, 8)
+    try:
+        wait_until(lambda: get(f"{base}/livez")[0] == 200, timeout=30, message="serving")
+        streams = [open_stream(base) for _ in range(4)]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+    tails = [read_to_end(s) for s in streams]
+    code = proc.wait(timeout=30)
+    text = output(log)
+    assert code == 0, text
+    assert all(b"event: top10" in tail for tail in tails)
+    assert "ending_streams" in text
+    assert "Killing worker" not in text, text  # granian's words for a worker it had to kill
+    log.close()
+
+
+def test_ctrl_c_on_run_with_a_dashboard_open_stops_cleanly(database_url, redis_url):
+    proc, log, base = launch("run", database_url, redis_url, 1, 4)
+    try:
+        wait_until(lambda: get(f"{base}/livez")[0] == 200, timeout=30, message="serving")
+        stream = open_stream(base)
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal signals the whole group
+    read_to_end(stream)
+    code = proc.wait(timeout=30)
+    text = output(log)
+    assert code == 0, text
+    assert "ending_streams" in text
+    assert "Killing worker" not in text, text
     log.close()
