@@ -124,6 +124,9 @@ def test_web_ends_open_streams_at_once_on_sigterm(database_url, redis_url):
     proc, log, base = launch("web", database_url, redis_url, 2, 8)
     try:
         wait_until(lambda: get(f"{base}/livez")[0] == 200, timeout=30, message="serving")
+        # both workers up (one may answer while the other still loads the app; a worker
+        # signalled while it starts is granian's to handle, not what this test is about)
+        wait_until(lambda: output(log).count("Started worker-") == 2, message="both workers")
         streams = [open_stream(base) for _ in range(4)]
     finally:
         proc.send_signal(signal.SIGTERM)
