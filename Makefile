@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format bench chaos services-up services-down clean
+.PHONY: run test test-fast lint format bench chaos services-up services-down clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: $(STAMP)
 	$(BIN)/python -m ops deps
 	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest
+
+## test-fast: the inner loop, the unit and SQL tiers only (no web, bridge, browser or faults)
+test-fast: $(STAMP)
+	$(BIN)/pytest tests/unit tests/db
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

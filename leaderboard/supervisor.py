@@ -12,9 +12,27 @@ import sys
 import time
 
 from leaderboard import config, logs
+from leaderboard.cli import EXIT_SCHEMA
 
 log = logs.get("run")
-SCHEMA_EXIT = 4
+STABLE_S = 60.0  # a bridge that ran this long before exiting starts the backoff afresh
+
+
+class RestartDelay:
+    """How long to wait before restarting a bridge that exited: 2, 4, 8 ... up to 30 s for
+    crashes in a row, back to 2 s once a run lasted STABLE_S (without the reset, a few
+    crashes early in a long life made every later restart wait 30 s)."""
+
+    def __init__(self, cap: float = 30.0, stable_s: float = STABLE_S) -> None:
+        self.cap = cap
+        self.stable_s = stable_s
+        self.crashes = 0
+
+    def after(self, ran_for: float) -> float:
+        if ran_for >= self.stable_s:
+            self.crashes = 0
+        self.crashes += 1
+        return min(self.cap, 2.0**self.crashes)
 
 
 def _spawn(command: str) -> subprocess.Popen:
@@ -38,7 +56,8 @@ def run_all(settings: config.Settings) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    restarts = 0
+    delays = RestartDelay()
+    bridge_started = time.monotonic()
     while not stopping:
         time.sleep(0.2)
         if stopping:  # Ctrl-C reaches the children too; their exit is expected now
@@ -50,17 +69,17 @@ def run_all(settings: config.Settings) -> int:
             break
         code = children["bridge"].poll()
         if code is not None:
-            if code == SCHEMA_EXIT:
+            if code == EXIT_SCHEMA:
                 exit_code = code
                 break
-            restarts += 1
-            delay = min(30, 2**restarts)
+            delay = delays.after(time.monotonic() - bridge_started)
             log.warning("bridge_exited", code=code, restarting_in_s=delay)
             deadline = time.monotonic() + delay
             while not stopping and time.monotonic() < deadline:
                 time.sleep(0.2)
             if not stopping:
                 children["bridge"] = _spawn("bridge")
+                bridge_started = time.monotonic()
     for child in children.values():
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)

@@ -1,9 +1,9 @@
 """A project-local Redis server on loopback.
 
 The Redis index is derived data that the bridge rebuilds from PostgreSQL, so persistence is
-off. `volatile-lru` can evict only keys that have a TTL (rate-limit counters, heartbeats,
-half-built indexes); the index, its meta and the top-10 cache never have one, so a full memory
-limit can never evict them: writes to them fail loudly instead.
+off. `noeviction`: no key is ever evicted, so a memory limit reached makes writes fail loudly
+(the bridge reports it and rebuilds once there is room) instead of silently dropping part of
+an index.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ a fresh clone of it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 from collections.abc import Iterator
@@ -21,6 +22,13 @@ from pytest_postgresql import factories
 from leaderboard import logs, migrate
 from ops import postgres as ops_postgres
 from ops import redis_server as ops_redis
+
+# The suite sees none of the developer's settings: every server and knob a test uses comes
+# from its fixtures (a DATABASE_URL left exported must not point a test at a real database).
+SETTINGS = {"DATABASE_URL", "REDIS_URL", "PORT", "HOST", "LOG_LEVEL", "RATE_LIMIT"}
+for _name in list(os.environ):
+    if _name in SETTINGS or _name.startswith(("LEADERBOARD_", "WEB_")):
+        del os.environ[_name]
 
 
 def free_port() -> int:

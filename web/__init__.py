@@ -41,7 +41,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         SETTINGS=settings,
         MAX_CONTENT_LENGTH=1024,  # 1 kB: a submit is ~60 bytes; bigger bodies get 413
-        JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
 
@@ -51,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         svc.redis, svc.keys.events, max_clients=max(1, settings.web_threads // 2)
     )
     atexit.register(svc.close)
+    atexit.register(app.extensions["leaderboard.events"].close)  # stop the SSE listener
 
     CORS(
         app,

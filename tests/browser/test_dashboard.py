@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -168,7 +169,7 @@ def test_boards_picker_period_switch_reset_countdown_and_chart(
     conn.execute("select lb.create_board('casual', p_game_mode => 'casual', p_backfill => true)")
     # 8-second periods: long enough to act in, short enough to see one end
     conn.execute(
-        "select lb.create_board('short', p_reset => 'fixed', p_reset_every => '8 seconds',"
+        "select lb.create_board('short', p_reset => 'fixed', p_reset_every => '12 seconds',"
         " p_reset_anchor => '2026-01-01 00:00')"
     )
     newcomer = conn.execute("select lb.create_player('newcomer')").fetchone()[0]
@@ -190,7 +191,15 @@ def test_boards_picker_period_switch_reset_countdown_and_chart(
         expect(page.locator("#board-rules")).to_contain_text("best score · ranked only")
         expect(page.locator("#live")).to_have_text("live")
 
-        # a ranked submit counts on global and ranked, not on the casual board
+        # a ranked submit counts on global and ranked, not on the casual board; sent early in
+        # a 'short' period, so that it is still the current one when that board is checked
+        # below (on a busy machine the steps in between took longer than a whole period)
+        remaining = conn.execute(
+            "select extract(epoch from period_end - now())::float from lb.boards()"
+            " where board_id = 'short'"
+        ).fetchone()[0]
+        if remaining < 10:
+            time.sleep(remaining + 0.3)
         page.fill("#submit-user", str(newcomer))
         page.fill("#submit-score", "1000000")
         page.select_option("#submit-mode", "ranked")
