@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import atexit
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
 from dataclasses import replace
 from typing import Any
 
@@ -98,4 +103,28 @@ def served_app() -> Flask:
     live streams ending as soon as the process is told to stop."""
     app = create_app()
     stream.end_streams_on_signals(app.extensions["leaderboard.events"])
+    _leave_the_terminals_group()
     return app
+
+
+def _leave_the_terminals_group() -> None:
+    """A granian worker takes a process group of its own, so that only its server stops it.
+
+    Ctrl-C signals the terminal's whole group: the server process, which then stops each
+    worker with SIGTERM, and, unless they left it, the workers themselves. A worker that gets
+    two stop signals can hang: granian's handler hands each one to a one-slot channel while
+    holding the GIL, the second waits for the first to be taken, and the code that takes it
+    needs the GIL to finish the shutdown. The server then kills the worker after
+    --workers-kill-timeout (in about half of the runs of
+    test_ctrl_c_on_run_with_a_dashboard_open_stops_cleanly, before this). Only workers leave
+    (the server process has no multiprocessing parent). So that a group killed with -9 still
+    takes its workers along, a worker that left asks Linux to send it SIGTERM when its server
+    dies (prctl PR_SET_PDEATHSIG)."""
+    if multiprocessing.parent_process() is None or os.getpid() == os.getpgrp():
+        return
+    os.setpgid(0, 0)
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != multiprocessing.parent_process().pid:  # it died before that
+            os.kill(os.getpid(), signal.SIGTERM)
