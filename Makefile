@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast lint format bench chaos services-up services-down clean
+.PHONY: run test test-fast lint format schema bench chaos services-up services-down clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/sqlfluff fix db
+
+## schema: write db/schema.sql (the lb schema a fresh migrate makes; the suite diffs against it)
+schema: $(STAMP)
+	$(BIN)/python -m ops schema
 
 ## bench: the benchmark suite (SCALE=small checks the harness; SCALE=full is 1M players)
 SCALE ?= small

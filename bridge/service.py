@@ -19,7 +19,6 @@ backoff), reconnects, and catches up from the index's cursor before it waits aga
 from __future__ import annotations
 
 import json
-import random
 import signal
 import threading
 import time
@@ -34,6 +33,7 @@ from bridge.status import Status
 from bridge.syncer import Syncer
 from bridge.top10 import Top10Refresher
 from leaderboard import config, logs, migrate
+from leaderboard.backoff import Backoff
 from leaderboard.errors import SchemaOutOfDate
 from leaderboard.feed import ChangeFeed
 from leaderboard.index.keys import Keys
@@ -52,23 +52,6 @@ HEARTBEAT_TTL_MS = 10_000
 # how often periods past their retention are deleted in PostgreSQL (lb.prune_periods); reads
 # refuse them at once whatever this is, so it only bounds the space they take
 PRUNE_INTERVAL_S = 60
-
-
-class Backoff:
-    """Full-jitter exponential backoff (AWS architecture blog): sleep U(0, min(cap, base*2^n)).
-    Hand-written because the loop runs forever and resets after a healthy session, which
-    retry libraries built around one eventually-successful call do not model."""
-
-    def __init__(self, base: float = 0.05, cap: float = 5.0) -> None:
-        self.base, self.cap, self.attempt = base, cap, 0
-
-    def next(self) -> float:
-        delay = random.uniform(0, min(self.cap, self.base * 2**self.attempt))  # noqa: S311
-        self.attempt += 1
-        return delay
-
-    def reset(self) -> None:
-        self.attempt = 0
 
 
 class Bridge:
@@ -175,7 +158,8 @@ class Bridge:
     # -- the session loop ------------------------------------------------------------------
 
     def _run_sessions(self) -> None:
-        backoff = Backoff()
+        # jittered: bridges that lost PostgreSQL together do not reconnect in step
+        backoff = Backoff(base=0.05, cap=5.0, jitter=True)
         while not self.stopping():
             try:
                 self._session(backoff)
@@ -330,7 +314,7 @@ class Bridge:
         now = time.time()
         try:
             pipe = self.redis.pipeline(transaction=True)
-            pipe.hset(key, mapping=self.status.heartbeat())
+            pipe.hset(key, mapping=self.status.heartbeat().to_fields())
             pipe.pexpire(key, HEARTBEAT_TTL_MS)
             pipe.zadd(self.keys.bridges, {self.status.bridge_id: now})
             pipe.zremrangebyscore(self.keys.bridges, "-inf", now - HEARTBEAT_TTL_MS / 1000)

@@ -1,16 +1,17 @@
-"""What the bridge has done and how far behind it is, published as a heartbeat in Redis.
+"""What the bridge has done and how far behind it is, published as a heartbeat in Redis
+(leaderboard.heartbeat says what a heartbeat holds).
 
 Lag is commit-to-visible: when a change is applied, now (on PostgreSQL's clock) minus the
 change's updated_at, which lb.submit_score stamps with clock_timestamp() just before commit.
-It is kept as histograms only: a cumulative one that /metrics exports (so a benchmark can diff
-it over its run) and one per second for the last minute, summed for /health's p50/p99/max.
-Keeping samples instead cost a sort of tens of thousands of floats every heartbeat and, at
-thousands of changes a second, still covered only a few seconds, not the minute it claimed.
+It is kept as a histogram only (prometheus_client's, cumulative since start), and /health's
+p50/p99 over the last minute come from the difference between now and the snapshot of it
+taken a minute ago (one per heartbeat, every second). Keeping samples instead cost a sort of
+tens of thousands of floats every heartbeat and, at thousands of changes a second, still
+covered only a few seconds, not the minute it claimed.
 """
 
 from __future__ import annotations
 
-import bisect
 import os
 import socket
 import threading
@@ -20,30 +21,10 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
-# upper bounds in seconds; the last bucket is +Inf
-LAG_BUCKETS = (
-    0.001,
-    0.0025,
-    0.005,
-    0.0075,
-    0.01,
-    0.015,
-    0.02,
-    0.025,
-    0.03,
-    0.04,
-    0.05,
-    0.075,
-    0.1,
-    0.15,
-    0.25,
-    0.5,
-    1.0,
-    2.5,
-    5.0,
-    10.0,
-    30.0,
-)
+from prometheus_client import CollectorRegistry, Histogram
+
+from leaderboard.heartbeat import LAG_BUCKETS, Heartbeat, LagHistogram
+
 WINDOW_S = 60
 
 
@@ -65,11 +46,17 @@ class Status:
         self.sample_mismatches_total = 0
         self.last_sample_at: float | None = None
         self.clock_offset = 0.0
-        # per-second [second, max lag, bucket counts...] for the last WINDOW_S seconds
-        self._window: deque[list[Any]] = deque(maxlen=WINDOW_S)
-        self._bucket_counts = [0] * (len(LAG_BUCKETS) + 1)
-        self._lag_sum = 0.0
-        self._lag_count = 0
+        # a registry of its own: the web app exports the lag of every bridge from heartbeats
+        self._lag = Histogram(
+            "leaderboard_bridge_lag_seconds",
+            "commit-to-Redis propagation lag",
+            buckets=LAG_BUCKETS,
+            registry=CollectorRegistry(auto_describe=False),
+        )
+        # per second: the largest lag recorded in it
+        self._worst: deque[tuple[int, float]] = deque(maxlen=WINDOW_S)
+        # per heartbeat: (time, the cumulative histogram then), for the last minute
+        self._snapshots: deque[tuple[float, LagHistogram]] = deque()
 
     def set(self, **fields: Any) -> None:
         with self._lock:
@@ -80,26 +67,33 @@ class Status:
         """`updated_ats`: when each applied change was stamped (epoch s, PostgreSQL's clock)."""
         now = time.time() + self.clock_offset
         second = int(now)
+        count, worst = 0, 0.0
+        for stamp in updated_ats:
+            lag = max(0.0, now - stamp)
+            self._lag.observe(lag)
+            worst = max(worst, lag)
+            count += 1
         with self._lock:
-            if not self._window or self._window[-1][0] != second:
-                self._window.append([second, 0.0, [0] * (len(LAG_BUCKETS) + 1)])
-            slot = self._window[-1]
-            recent, cumulative = slot[2], self._bucket_counts
-            count, worst = 0, slot[1]
-            for stamp in updated_ats:
-                lag = max(0.0, now - stamp)
-                bucket = bisect.bisect_left(LAG_BUCKETS, lag)
-                recent[bucket] += 1
-                cumulative[bucket] += 1
-                self._lag_sum += lag
-                worst = max(worst, lag)
-                count += 1
-            slot[1] = worst
-            self._lag_count += count
+            if not self._worst or self._worst[-1][0] != second:
+                self._worst.append((second, worst))
+            else:
+                self._worst[-1] = (second, max(self._worst[-1][1], worst))
             self.changes_total += count
             self.last_sync_at = time.time()
             if count:
                 self.last_catch_up = {"at": time.time(), "changes": count}
+
+    def lag_histogram(self) -> LagHistogram:
+        """Every lag recorded since the bridge started."""
+        buckets: list[float] = []
+        total = 0.0
+        for metric in self._lag.collect():
+            for sample in metric.samples:
+                if sample.name.endswith("_bucket"):
+                    buckets.append(sample.value)
+                elif sample.name.endswith("_sum"):
+                    total = sample.value
+        return LagHistogram.from_cumulative(LAG_BUCKETS, buckets, total)
 
     def record_rebuild(self, players: int, seconds: float, reason: str) -> None:
         with self._lock:
@@ -122,63 +116,49 @@ class Status:
         with self._lock:
             self.last_sync_at = time.time()
 
-    def heartbeat(self) -> dict[str, str]:
-        """Flat string fields for a Redis hash."""
+    def heartbeat(self) -> Heartbeat:
+        """Now, with the lag of the last WINDOW_S seconds. Called every second (it also takes
+        the snapshot that a minute later marks the window's start)."""
+        cumulative = self.lag_histogram()
+        now = time.time() + self.clock_offset
         with self._lock:
-            oldest = int(time.time() + self.clock_offset) - WINDOW_S
-            counts = [0] * (len(LAG_BUCKETS) + 1)
-            worst: float | None = None
-            for second, slot_max, slot_counts in self._window:
-                if second > oldest:
-                    counts = [a + b for a, b in zip(counts, slot_counts, strict=True)]
-                    worst = slot_max if worst is None else max(worst, slot_max)
-            fields: dict[str, Any] = {
-                "bridge_id": self.bridge_id,
-                "mode": self.mode,
-                "postgres_ok": int(self.postgres_ok),
-                "redis_ok": int(self.redis_ok),
-                "started_at": round(self.started_at, 3),
-                "heartbeat_at": round(time.time(), 3),
-                "last_sync_at": round(self.last_sync_at or 0, 3),
-                "last_catch_up_at": round((self.last_catch_up or {}).get("at", 0), 3),
-                "last_catch_up_changes": (self.last_catch_up or {}).get("changes", 0),
-                "changes_total": self.changes_total,
-                "rebuilds_total": self.rebuilds_total,
-                "last_rebuild_at": round((self.last_rebuild or {}).get("at", 0), 3),
-                "last_rebuild_players": (self.last_rebuild or {}).get("players", 0),
-                "last_rebuild_seconds": (self.last_rebuild or {}).get("seconds", 0),
-                "samples_total": self.samples_total,
-                "sample_mismatches_total": self.sample_mismatches_total,
-                "last_sample_at": round(self.last_sample_at or 0, 3),
-                "lag_samples_60s": sum(counts),
-                "lag_p50_ms": _ms(lag_quantile(counts, 0.50, worst)),
-                "lag_p99_ms": _ms(lag_quantile(counts, 0.99, worst)),
-                "lag_max_ms": _ms(worst),
-                "lag_hist_buckets": ",".join(str(b) for b in LAG_BUCKETS),
-                "lag_hist_counts": ",".join(str(c) for c in self._bucket_counts),
-                "lag_hist_sum": round(self._lag_sum, 6),
-                "lag_hist_count": self._lag_count,
-            }
-        return {k: str(v) for k, v in fields.items()}
+            self._snapshots.append((now, cumulative))
+            # keep the newest snapshot at or before the window's start as its baseline
+            while len(self._snapshots) > 1 and self._snapshots[1][0] <= now - WINDOW_S:
+                self._snapshots.popleft()
+            start, baseline = self._snapshots[0]
+            recent = cumulative.minus(baseline) if start <= now - WINDOW_S else cumulative
+            oldest = int(now) - WINDOW_S
+            worst = max((w for second, w in self._worst if second > oldest), default=None)
+            if not recent.count:
+                worst = None
+            catch_up = self.last_catch_up or {}
+            rebuild = self.last_rebuild or {}
+            return Heartbeat(
+                bridge_id=self.bridge_id,
+                mode=self.mode,
+                postgres_ok=self.postgres_ok,
+                redis_ok=self.redis_ok,
+                started_at=self.started_at,
+                heartbeat_at=time.time(),
+                last_sync_at=self.last_sync_at or 0.0,
+                last_catch_up_at=catch_up.get("at", 0.0),
+                last_catch_up_changes=catch_up.get("changes", 0),
+                changes_total=self.changes_total,
+                rebuilds_total=self.rebuilds_total,
+                last_rebuild_at=rebuild.get("at", 0.0),
+                last_rebuild_players=rebuild.get("players", 0),
+                last_rebuild_seconds=rebuild.get("seconds", 0.0),
+                samples_total=self.samples_total,
+                sample_mismatches_total=self.sample_mismatches_total,
+                last_sample_at=self.last_sample_at or 0.0,
+                lag_samples_60s=recent.count,
+                lag_p50_ms=_ms(recent.quantile(0.50, worst)),
+                lag_p99_ms=_ms(recent.quantile(0.99, worst)),
+                lag_max_ms=_ms(worst),
+                lag=cumulative,
+            )
 
 
-def lag_quantile(counts: list[int], q: float, worst: float | None) -> float | None:
-    """The q-quantile of a LAG_BUCKETS histogram, interpolated linearly inside its bucket (as
-    Prometheus's histogram_quantile does) and never above the largest lag seen."""
-    total = sum(counts)
-    if not total:
-        return None
-    rank = q * total
-    seen = 0
-    for i, n in enumerate(counts):
-        if n and seen + n >= rank:
-            low = LAG_BUCKETS[i - 1] if i > 0 else 0.0
-            high = LAG_BUCKETS[i] if i < len(LAG_BUCKETS) else (worst or low)
-            value = low + (high - low) * (rank - seen) / n
-            return value if worst is None else min(value, worst)
-        seen += n
-    return worst
-
-
-def _ms(seconds: float | None) -> str:
-    return "" if seconds is None else f"{seconds * 1000:.2f}"
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * 1000

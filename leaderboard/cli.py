@@ -286,9 +286,10 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
 
         password = None
         if args.password_env:
-            password = os.environ.get(args.password_env)
-            if not password:
-                raise InvalidArgument(f"environment variable {args.password_env} is empty or unset")
+            try:
+                password = config.secret(args.password_env)
+            except config.ConfigError as exc:
+                raise InvalidArgument(str(exc)) from None
         try:
             conn = psycopg.connect(settings.database_url, autocommit=True)
         except psycopg.OperationalError as exc:

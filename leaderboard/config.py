@@ -103,3 +103,35 @@ class Settings:
             web_workers=_int(env, "WEB_WORKERS", default_web_workers(), 1, 64),
             web_threads=_int(env, "WEB_THREADS", cls.web_threads, 1, 256),
         )
+
+
+@dataclass(frozen=True)
+class LocalServices:
+    """What `python -m ops` (`make run`, `make bench`, `make schema`) needs to know: whether
+    PostgreSQL and Redis are configured (DATABASE_URL, REDIS_URL), and if not, the loopback
+    ports of the ones it starts under .var/ (LB_PG_PORT, LB_REDIS_PORT)."""
+
+    database_url: str = ""
+    redis_url: str = ""
+    pg_port: int = 5433
+    redis_port: int = 6380
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> LocalServices:
+        env = os.environ if env is None else env
+        return cls(
+            database_url=env.get("DATABASE_URL", ""),
+            redis_url=env.get("REDIS_URL", ""),
+            pg_port=_int(env, "LB_PG_PORT", cls.pg_port, 1, 65535),
+            redis_port=_int(env, "LB_REDIS_PORT", cls.redis_port, 1, 65535),
+        )
+
+
+def secret(name: str, env: Mapping[str, str] | None = None) -> str:
+    """A secret from the environment variable an operator named (`create-login
+    --password-env VAR`), so that it never appears in argv; raises ConfigError if unset."""
+    env = os.environ if env is None else env
+    value = env.get(name, "")
+    if not value:
+        raise ConfigError(f"environment variable {name} is empty or unset")
+    return value

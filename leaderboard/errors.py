@@ -73,7 +73,7 @@ class IdempotencyKeyReused(LeaderboardError):
 
 
 class TotalOutOfRange(LeaderboardError):
-    """The player's total would exceed 9007199254740991 (2^53-1)."""
+    """The player's total would exceed rules.MAX_VALUE (2^53-1, lb._max_value())."""
 
     code = "TOTAL_OUT_OF_RANGE"
     http_status = 422

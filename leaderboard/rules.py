@@ -1,8 +1,9 @@
-"""Lists of allowed values that Python must know as well as SQL, in one place on this side.
+"""Lists of allowed values and numeric limits that Python must know as well as SQL, in one
+place on this side.
 
-SQL is the truth (lb.game_modes, the check constraints of lb.boards); request validation, the
-OpenAPI document and the dashboard read these, and tests/db/test_rules_parity.py fails when
-the two sides disagree.
+SQL is the truth (lb.game_modes, the check constraints of lb.boards, lb.limits()); request
+validation, query parsing, the OpenAPI document and the dashboard read these, and
+tests/db/test_rules_parity.py fails when the two sides disagree.
 """
 
 from __future__ import annotations
@@ -25,6 +26,37 @@ TIE_BREAKS: tuple[str, ...] = get_args(TieBreak)
 GLOBAL_BOARD = "global"
 # lb.boards' board_id check
 BOARD_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+
+
+# lb.limits(), one private SQL function each (db/functions/_max_*.sql)
+MAX_SCORE = 1_000_000  # points in one session; the least is 0
+MAX_VALUE = 2**53 - 1  # a board value: Redis scores are doubles, exact up to here
+MAX_PAGE = 100  # rows of a top page or of a player's sessions
+MAX_RADIUS = 50  # neighbours on each side
+MAX_KEY_LENGTH = 255  # an idempotency key
+MAX_USERNAME_LENGTH = 50
+MAX_RETAIN_PERIODS = 1000
+SQL_LIMITS = {
+    "max_score": MAX_SCORE,
+    "max_value": MAX_VALUE,
+    "max_page": MAX_PAGE,
+    "max_radius": MAX_RADIUS,
+    "max_key_length": MAX_KEY_LENGTH,
+    "max_username_length": MAX_USERNAME_LENGTH,
+    "max_retain_periods": MAX_RETAIN_PERIODS,
+}
+
+# HTTP only (SQL pages by any offset): deeper pages cost a scan of the skipped rows
+MAX_OFFSET = 100_000_000
+# what a read answers when the request names no page size or radius
+DEFAULT_PAGE = 10
+DEFAULT_SESSIONS_PAGE = 20
+DEFAULT_RADIUS = 5
+
+
+def range_rule(low: int, high: int) -> str:
+    """'must be an integer from 0 to 1000000': the phrase SQL's errors use too."""
+    return f"must be an integer from {low} to {high}"
 
 
 def one_of(values: tuple[str, ...]) -> str:

@@ -12,6 +12,7 @@ import sys
 import time
 
 from leaderboard import config, logs
+from leaderboard.backoff import Backoff
 from leaderboard.cli import EXIT_SCHEMA
 
 log = logs.get("run")
@@ -24,15 +25,11 @@ class RestartDelay:
     crashes early in a long life made every later restart wait 30 s)."""
 
     def __init__(self, cap: float = 30.0, stable_s: float = STABLE_S) -> None:
-        self.cap = cap
         self.stable_s = stable_s
-        self.crashes = 0
+        self.backoff = Backoff(base=2.0, cap=cap)
 
     def after(self, ran_for: float) -> float:
-        if ran_for >= self.stable_s:
-            self.crashes = 0
-        self.crashes += 1
-        return min(self.cap, 2.0**self.crashes)
+        return self.backoff.after_run(ran_for, self.stable_s)
 
 
 def _spawn(command: str) -> subprocess.Popen:

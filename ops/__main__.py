@@ -7,6 +7,7 @@ status     say what is running
 deps       install what `make test` needs (PostgreSQL, Redis, Chromium, wrk, hey) when missing
 redis-acl  print ACL SETUSER commands for a production Redis (passwords from the environment)
 bench      what `make bench` does: local services, then `leaderboard bench --scale SCALE`
+schema     what `make schema` does: write db/schema.sql from a freshly migrated database
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from leaderboard.config import LocalServices
 from ops import local, packages, postgres, redis_acl, redis_server
 
 DEV_SEED = ["--users", "10000", "--sessions", "50000", "--example-boards"]
@@ -30,13 +32,14 @@ def up() -> tuple[list, dict[str, str]]:
     """Start what is not configured; return what we started and the environment for it."""
     started: list = []
     env: dict[str, str] = {}
-    if not os.environ.get("DATABASE_URL"):
+    configured = LocalServices.from_env()
+    if not configured.database_url:
         pg = local.postgres()
         if pg.start():
             started.append(pg)
         pg.create_database(local.DATABASE)
         env["DATABASE_URL"] = pg.url(local.DATABASE)
-    if not os.environ.get("REDIS_URL"):
+    if not configured.redis_url:
         rd = local.redis()
         if rd.start():
             started.append(rd)
@@ -67,6 +70,20 @@ def run() -> int:
             print(f"stopped {type(service).__name__} on port {service.port}", flush=True)
 
 
+def schema() -> int:
+    """db/schema.sql from a scratch database on the local server (or $DATABASE_URL's)."""
+    started, extra = up()
+    env = {**os.environ, **extra}
+    if "DATABASE_URL" in extra:
+        env["DATABASE_URL"] = local.postgres().url("postgres")
+    try:
+        command = [sys.executable, "-m", "leaderboard.schema_dump"]
+        return subprocess.run(command, env=env, check=False).returncode
+    finally:
+        for service in reversed(started):
+            service.stop()
+
+
 def bench(scale: str) -> int:
     """The benchmark creates its own databases: it runs as the local superuser."""
     started, extra = up()
@@ -89,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "command", choices=["run", "up", "down", "status", "deps", "redis-acl", "bench"]
+        "command", choices=["run", "up", "down", "status", "deps", "redis-acl", "bench", "schema"]
     )
     parser.add_argument("scale", nargs="?", default="small", choices=["small", "full"])
     args = parser.parse_args(argv)
@@ -99,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             return run()
         if command == "bench":
             return bench(args.scale)
+        if command == "schema":
+            return schema()
         if command == "up":
             _, env = up()
             for key, value in env.items():

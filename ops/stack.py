@@ -19,7 +19,7 @@ from leaderboard import migrate
 from leaderboard.logins import create_login
 from ops import postgres as ops_postgres
 from ops import redis_server as ops_redis
-from perf.processes import Service, free_port
+from ops.processes import Service, free_port
 
 
 def url_for(port: int, user: str, dbname: str) -> str:

@@ -1,7 +1,7 @@
 """`leaderboard chaos` (`make chaos MINUTES=10`): a steady mixed load while faults keep arriving,
 and a count of what was lost.
 
-The stack is perf.stack.Stack with `fsync=on` (a crash must not lose a commit). The load:
+The stack is ops.stack.Stack with `fsync=on` (a crash must not lose a commit). The load:
 game servers submitting over SQL (lb.submit_score as an lb_game_server login) and clients over
 HTTP, every write with an idempotency key and retried with the same key whenever its outcome
 is unknown (a lost connection, 503), as a game server would; readers on top and rank. The
@@ -38,7 +38,7 @@ from leaderboard.index import encoding
 from leaderboard.index.keys import Keys
 from leaderboard.index.reader import IndexReader, IndexUnavailable
 from leaderboard.integrity import Verifier
-from perf.stack import Stack, request
+from ops.stack import Stack, request
 
 log = logs.get("chaos")
 
@@ -291,13 +291,11 @@ class Chaos:
     def _record_lag(self, load: Load) -> None:
         try:
             client = redis.Redis.from_url(self.stack.redis.url(), socket_timeout=1)
-            beats = [
-                client.hgetall(KEYS.bridge(b.decode())) for b in client.zrange(KEYS.bridges, 0, -1)
-            ]
+            beats = IndexReader(client, KEYS).heartbeats(fresh_within_s=5)
             client.close()
         except redis.RedisError:
             return
-        p99 = [float(b[b"lag_p99_ms"]) for b in beats if b.get(b"lag_p99_ms")]
+        p99 = [b.lag_p99_ms for b in beats if b.lag_p99_ms is not None]
         if p99:
             self.lag[int(time.monotonic() - load.started)] = max(p99)
 

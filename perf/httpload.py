@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
+from leaderboard import rules
 from perf.pgbench import percentiles
 
 Request = tuple[str, str, dict | None]  # method, path, JSON body
@@ -43,7 +44,7 @@ def standard_mix(players: int) -> list[Endpoint]:
                 "/api/leaderboard/submit",
                 {
                     "user_id": r.randint(1, players),
-                    "score": r.randint(0, 1_000_000),
+                    "score": r.randint(0, rules.MAX_SCORE),
                     "game_mode": r.choice(["classic", "ranked"]),
                 },
             ),

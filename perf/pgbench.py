@@ -49,6 +49,62 @@ def percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
+def _argv(
+    database_url: str,
+    script: str,
+    *,
+    clients: int,
+    threads: int,
+    seconds: int,
+    rate: int | None,
+    defines: dict[str, object] | None,
+    log_prefix: str | None = None,
+) -> list[str]:
+    args = [
+        str(postgres.bin_dir() / "pgbench"),
+        "-n",
+        "-M",
+        "prepared",
+        "-c",
+        str(clients),
+        "-j",
+        str(threads),
+        "-T",
+        str(seconds),
+    ]
+    if log_prefix:
+        args += ["-P", "1", "-l", f"--log-prefix={log_prefix}"]
+    if rate:
+        args += ["-R", str(rate)]
+    for key, value in (defines or {}).items():
+        args += ["-D", f"{key}={value}"]
+    return [*args, "-f", str(SCRIPTS / f"{script}.sql"), database_url]
+
+
+def background(
+    database_url: str,
+    script: str,
+    *,
+    clients: int = 4,
+    threads: int = 2,
+    seconds: int = 20,
+    rate: int | None = None,
+    defines: dict[str, object] | None = None,
+) -> subprocess.Popen:
+    """The same pgbench, started and left running (a steady load while something else is
+    measured); its output is discarded."""
+    args = _argv(
+        database_url,
+        script,
+        clients=clients,
+        threads=threads,
+        seconds=seconds,
+        rate=rate,
+        defines=defines,
+    )
+    return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def run(
     database_url: str,
     script: str,
@@ -62,30 +118,17 @@ def run(
 ) -> PgbenchResult:
     """pgbench -n -M prepared -c -j -T -P 1 -l [-R rate] -f perf/pgbench/<script>.sql"""
     name = name or script
-    binary = str(postgres.bin_dir() / "pgbench")
     with tempfile.TemporaryDirectory(prefix="lb-pgbench-") as workdir:
-        prefix = str(Path(workdir) / "tx")
-        args = [
-            binary,
-            "-n",
-            "-M",
-            "prepared",
-            "-c",
-            str(clients),
-            "-j",
-            str(threads),
-            "-T",
-            str(seconds),
-            "-P",
-            "1",
-            "-l",
-            f"--log-prefix={prefix}",
-        ]
-        if rate:
-            args += ["-R", str(rate)]
-        for key, value in (defines or {}).items():
-            args += ["-D", f"{key}={value}"]
-        args += ["-f", str(SCRIPTS / f"{script}.sql"), database_url]
+        args = _argv(
+            database_url,
+            script,
+            clients=clients,
+            threads=threads,
+            seconds=seconds,
+            rate=rate,
+            defines=defines,
+            log_prefix=str(Path(workdir) / "tx"),
+        )
         done = subprocess.run(args, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"pgbench {script} failed:\n{done.stderr[-2000:]}")

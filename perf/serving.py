@@ -26,8 +26,9 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from leaderboard import config, logs
+from ops.processes import free_port, get_json
 from perf import hey, httpload, pgbench, wrk
-from perf.processes import free_port, get_json
+from perf.targets import OPEN_LOOP_P99_MS, ORIGINAL_RPS, TARGET_FACTOR
 
 if TYPE_CHECKING:
     from perf.suite import Bench, Scale
@@ -40,12 +41,6 @@ PATHS = {
     "rank": "/api/leaderboard/rank/{id}",
     "submit": "/api/leaderboard/submit",
 }
-# The original (Express + Prisma + ioredis, from its own repository, its own seed at 1M
-# players / 5M sessions, same PostgreSQL and Redis, this machine, measured while we were
-# idle): wrk -c32 requests/s, as issue 12 quotes them, and the factor we must reach.
-ORIGINAL_RPS = {"top": 6100, "rank": 3100, "submit": 600}
-TARGET_FACTOR = {"top": 1.5, "rank": 1.3, "submit": 2.5}
-OPEN_LOOP_P99_MS = {"top": 10, "rank": 10, "submit": 30}
 HEY_PROCESSES = 10
 
 

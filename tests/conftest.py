@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from collections.abc import Iterator
 
 import psycopg
@@ -20,8 +19,7 @@ import redis
 from pytest_postgresql import factories
 
 from leaderboard import logs, migrate
-from ops import postgres as ops_postgres
-from ops import redis_server as ops_redis
+from tests.support.servers import ADMIN_TOKEN, PG, REDIS, url_for
 
 # The suite sees none of the developer's settings: every server and knob a test uses comes
 # from its fixtures (a DATABASE_URL left exported must not point a test at a real database).
@@ -29,18 +27,6 @@ SETTINGS = {"DATABASE_URL", "REDIS_URL", "PORT", "HOST", "LOG_LEVEL", "RATE_LIMI
 for _name in list(os.environ):
     if _name in SETTINGS or _name.startswith(("LEADERBOARD_", "WEB_")):
         del os.environ[_name]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# fsync off only matters if the machine itself crashes; commits stay synchronous, so a
-# restarted server still has every acknowledged write, which the fault tests rely on.
-PG = ops_postgres.temporary(free_port(), settings={"fsync": "off", "shared_buffers": "128MB"})
-REDIS = ops_redis.temporary(free_port())
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -54,10 +40,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     REDIS.kill()
     shutil.rmtree(REDIS.root, ignore_errors=True)
     PG.destroy()
-
-
-def url_for(host: str, port: int, user: str, dbname: str) -> str:
-    return f"postgresql://{user}@{host}:{port}/{dbname}"
 
 
 def load_schema(host: str, port: int, user: str, dbname: str, **_: object) -> None:
@@ -111,9 +93,6 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_url)
     yield client
     client.close()
-
-
-ADMIN_TOKEN = "test-admin-token-0123456789"
 
 
 @pytest.fixture
@@ -178,7 +157,3 @@ def connect_as(logins, postgresql):
     yield _connect
     for connection in opened:
         connection.close()
-
-
-def url_as(database_url: str, login: str) -> str:
-    return database_url.replace("postgresql://postgres@", f"postgresql://{login}@", 1)

@@ -7,16 +7,22 @@ import time
 import redis
 from flask import Blueprint, current_app, jsonify, request
 
-from leaderboard import sqlapi
+from leaderboard import rules, sqlapi
 from web.auth import require_admin
-from web.errors import ApiError
 from web.reads import Reads
 from web.services import Services
-from web.validation import SeedRequest, SubmitRequest, parse_body, path_id, query_int
+from web.validation import (
+    SeedRequest,
+    SubmitRequest,
+    idempotency_key,
+    page_limit,
+    page_offset,
+    parse_body,
+    path_id,
+    radius,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/leaderboard")
-
-MAX_OFFSET = 100_000_000
 
 
 def services() -> Services:
@@ -30,14 +36,7 @@ def reads() -> Reads:
 @bp.post("/submit")
 def submit():
     body = parse_body(request, SubmitRequest)
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not (1 <= len(key) <= 255 and key.isprintable()):
-        raise ApiError(
-            400,
-            "VALIDATION_ERROR",
-            "Idempotency-Key must be 1 to 255 printable characters",
-            field="Idempotency-Key",
-        )
+    key = idempotency_key(request)
     with services().db() as conn:
         row = sqlapi.submit_score(
             conn, body.user_id, body.score, body.game_mode, key, with_boards=True
@@ -49,9 +48,10 @@ def submit():
 
 @bp.get("/top")
 def top():
-    limit = query_int(request, "limit", 10, 1, 100)
-    offset = query_int(request, "offset", 0, 0, MAX_OFFSET)
-    if limit == 10 and offset == 0:  # the request clients poll: answered from memory
+    limit = page_limit(request)
+    offset = page_offset(request)
+    # the request clients poll: answered from memory
+    if limit == rules.DEFAULT_PAGE and offset == 0:
         try:
             body = services().top10_body(original=True)
         except redis.RedisError:
@@ -71,13 +71,12 @@ def rank(user_id: str):
 
 @bp.get("/around/<user_id>")
 def around(user_id: str):
-    radius = query_int(request, "radius", 5, 0, 50)
-    return jsonify(reads().around(path_id(user_id), radius).envelope())
+    return jsonify(reads().around(path_id(user_id), radius(request)).envelope())
 
 
 @bp.get("/sessions/<user_id>")
 def sessions(user_id: str):
-    limit = query_int(request, "limit", 20, 1, 100)
+    limit = page_limit(request, rules.DEFAULT_SESSIONS_PAGE)
     return jsonify(reads().sessions(path_id(user_id), limit).envelope())
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from flask import Blueprint, current_app, jsonify, request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
-from leaderboard import sqlapi
+from leaderboard import rules, sqlapi
 from leaderboard.clock import iso
 from leaderboard.errors import LeaderboardError
 from leaderboard.rules import (
@@ -29,11 +29,10 @@ from web.directory import Period, parse_board, parse_period
 from web.reads import ReadResult, Reads
 from web.services import Services
 from web.stream import event_stream
-from web.validation import parse_body, path_id, query_int
+from web.validation import page_limit, page_offset, parse_body, path_id, radius
 
 bp = Blueprint("boards", __name__, url_prefix="/api/boards")
 
-MAX_OFFSET = 100_000_000
 _DURATION = TypeAdapter(timedelta)
 
 
@@ -55,7 +54,7 @@ class BoardCreate(BaseModel):
     )
     time_zone: Annotated[str, Field(min_length=1, max_length=64)] = "UTC"
     tie_break: TieBreak = "shared"
-    retain_periods: Annotated[int, Field(strict=True, ge=0, le=1000)] = 8
+    retain_periods: Annotated[int, Field(strict=True, ge=0, le=rules.MAX_RETAIN_PERIODS)] = 8
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
     enabled: bool = True
@@ -69,7 +68,9 @@ class BoardUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     enabled: bool | None = None
-    retain_periods: Annotated[int, Field(strict=True, ge=0, le=1000)] | None = None
+    retain_periods: Annotated[int, Field(strict=True, ge=0, le=rules.MAX_RETAIN_PERIODS)] | None = (
+        None
+    )
     ends_at: AwareDatetime | None = None
     game_mode: GameMode | None = None
     aggregate: Aggregate | None = None
@@ -189,11 +190,12 @@ def _answer(result: ReadResult, period: Period, **extra: Any):
 
 @bp.get("/<board>/top")
 def top(board: str):
-    limit = query_int(request, "limit", 10, 1, 100)
-    offset = query_int(request, "offset", 0, 0, MAX_OFFSET)
+    limit = page_limit(request)
+    offset = page_offset(request)
     period = _period(board)
-    if limit == 10 and offset == 0 and period.current and "period" not in request.args:
-        body = services().top10_body(period.board)  # the request clients poll, from memory
+    polled = limit == rules.DEFAULT_PAGE and offset == 0  # the request clients poll
+    if polled and period.current and "period" not in request.args:
+        body = services().top10_body(period.board)  # from memory
         if body is not None:
             return current_app.response_class(body, mimetype="application/json")
     result = Reads(services()).top(limit, offset, period)
@@ -208,9 +210,8 @@ def rank(board: str, user_id: str):
 
 @bp.get("/<board>/around/<user_id>")
 def around(board: str, user_id: str):
-    radius = query_int(request, "radius", 5, 0, 50)
     period = _period(board)
-    return _answer(Reads(services()).around(path_id(user_id), radius, period), period)
+    return _answer(Reads(services()).around(path_id(user_id), radius(request), period), period)
 
 
 @bp.get("/<board>/stream")

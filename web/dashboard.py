@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from leaderboard.rules import GAME_MODES
+from leaderboard.rules import GAME_MODES, MAX_SCORE
 
 bp = Blueprint("dashboard", __name__)
 
@@ -17,4 +17,5 @@ def index():
         development=settings.development,
         refresh_ms=settings.refresh_interval_ms,
         game_modes=GAME_MODES,
+        max_score=MAX_SCORE,
     )

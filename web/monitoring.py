@@ -53,7 +53,7 @@ def livez():
 @bp.get("/health")
 def health():
     report = services().health.check()
-    bridge = {k: v for k, v in report.bridge.items() if k != "heartbeats"}
+    bridge = report.bridge
     down = [
         name
         for name, ok in (("db", report.db), ("redis", report.redis), ("bridge", report.bridge_ok))
@@ -113,28 +113,21 @@ class BridgeCollector(Collector):
             labels=["bridge"],
         )
         try:
-            bridge = self.svc.health._bridge()
+            beats = self.svc.health.heartbeats()
             cache = self.svc.index.cached_top10()
             redis_up.add_metric([], 1)
         except Exception:  # a scrape must not fail because Redis did
             redis_up.add_metric([], 0)
             yield redis_up
             return
-        beats = bridge.get("heartbeats", [])
         up.add_metric([], len(beats))
         for beat in beats:
-            name = beat["bridge_id"]
-            bounds = [float(b) for b in beat["lag_hist_buckets"].split(",")]
-            counts = [int(c) for c in beat["lag_hist_counts"].split(",")]
-            cumulative, buckets = 0, []
-            for bound, count in zip([*bounds, float("inf")], counts, strict=True):
-                cumulative += count
-                buckets.append(("+Inf" if bound == float("inf") else str(bound), cumulative))
-            lag.add_metric([name], buckets, sum_value=float(beat["lag_hist_sum"]))
-            if beat.get("lag_p99_ms"):
-                p99.add_metric([name], float(beat["lag_p99_ms"]) / 1000)
-            mismatches.add_metric([name], int(beat.get("sample_mismatches_total", 0)))
-            sampled.add_metric([name], float(beat.get("last_sample_at", 0)))
+            name = beat.bridge_id
+            lag.add_metric([name], beat.lag.cumulative(), sum_value=beat.lag.sum)
+            if beat.lag_p99_ms is not None:
+                p99.add_metric([name], beat.lag_p99_ms / 1000)
+            mismatches.add_metric([name], beat.sample_mismatches_total)
+            sampled.add_metric([name], beat.last_sample_at)
         if cache is not None:
             age.add_metric([], max(0.0, time.time() - cache["built_at_ms"] / 1000))
         yield from (up, redis_up, lag, p99, age, mismatches, sampled)

@@ -11,9 +11,10 @@ from typing import Any, Literal
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, ConfigDict
 
+from leaderboard import rules
 from leaderboard.rules import BOARD_ID_PATTERN, Aggregate, GameMode, Reset, TieBreak
 from web.boards_api import BoardCreate, BoardUpdate
-from web.validation import SeedRequest, SubmitRequest
+from web.validation import MAX_ID, QUERY_BOUNDS, SeedRequest, SubmitRequest
 
 bp = Blueprint("openapi", __name__)
 
@@ -260,11 +261,13 @@ USER_ID = {
     "name": "user_id",
     "in": "path",
     "required": True,
-    "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
 }
 
 
-def _query(name: str, low: int, high: int, default: int) -> dict[str, Any]:
+def _query(name: str, default: int) -> dict[str, Any]:
+    """A read's query parameter, bounded as the handlers bound it (web.validation)."""
+    low, high = QUERY_BOUNDS[name]
     return {
         "name": name,
         "in": "query",
@@ -346,8 +349,8 @@ def _board_paths() -> dict[str, Any]:
                 "summary": "A page of a board in one period",
                 "parameters": [
                     BOARD,
-                    _query("limit", 1, 100, 10),
-                    _query("offset", 0, 100_000_000, 0),
+                    _query("limit", rules.DEFAULT_PAGE),
+                    _query("offset", 0),
                     PERIOD,
                 ],
                 "responses": {
@@ -369,7 +372,7 @@ def _board_paths() -> dict[str, Any]:
         "/api/boards/{board}/around/{user_id}": {
             "get": {
                 "summary": "The players ranked just above and below a player on a board",
-                "parameters": [BOARD, USER_ID, _query("radius", 0, 50, 5), PERIOD],
+                "parameters": [BOARD, USER_ID, _query("radius", rules.DEFAULT_RADIUS), PERIOD],
                 "responses": {
                     "200": _json(BoardAroundResponse, "the window, in board order"),
                     **_errors(400, 404, 429, 503),
@@ -415,7 +418,11 @@ def document() -> dict[str, Any]:
                             "name": "Idempotency-Key",
                             "in": "header",
                             "required": False,
-                            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                            "schema": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": rules.MAX_KEY_LENGTH,
+                            },
                         }
                     ],
                     "requestBody": {
@@ -432,8 +439,8 @@ def document() -> dict[str, Any]:
                 "get": {
                     "summary": "Top players (the cached top 10 by default)",
                     "parameters": [
-                        _query("limit", 1, 100, 10),
-                        _query("offset", 0, 100_000_000, 0),
+                        _query("limit", rules.DEFAULT_PAGE),
+                        _query("offset", 0),
                     ],
                     "responses": {
                         "200": _json(TopResponse, "a page of the leaderboard"),
@@ -454,7 +461,7 @@ def document() -> dict[str, Any]:
             "/api/leaderboard/around/{user_id}": {
                 "get": {
                     "summary": "The players ranked just above and below a player",
-                    "parameters": [USER_ID, _query("radius", 0, 50, 5)],
+                    "parameters": [USER_ID, _query("radius", rules.DEFAULT_RADIUS)],
                     "responses": {
                         "200": _json(AroundResponse, "the window, in leaderboard order"),
                         **_errors(400, 404, 429, 503),
@@ -464,7 +471,7 @@ def document() -> dict[str, Any]:
             "/api/leaderboard/sessions/{user_id}": {
                 "get": {
                     "summary": "A player's most recent game sessions",
-                    "parameters": [USER_ID, _query("limit", 1, 100, 20)],
+                    "parameters": [USER_ID, _query("limit", rules.DEFAULT_SESSIONS_PAGE)],
                     "responses": {
                         "200": _json(SessionsResponse, "newest first"),
                         **_errors(400, 404, 429, 503),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 
@@ -19,7 +19,9 @@ from leaderboard.clock import iso
 from leaderboard.errors import Unavailable
 from leaderboard.index.reader import IndexUnavailable, Ranked
 from web.directory import GLOBAL_CURRENT, Period
-from web.services import Services
+
+if TYPE_CHECKING:
+    from web.services import Services
 
 
 @dataclass

@@ -27,6 +27,7 @@ import redis
 from flask import Blueprint, Response, current_app, stream_with_context
 
 from leaderboard import logs
+from leaderboard.backoff import Backoff
 from web.directory import GLOBAL_CURRENT, Period
 from web.errors import ApiError
 from web.reads import Reads
@@ -100,12 +101,12 @@ class EventHub:
             self._thread.join(timeout=5)
 
     def _listen(self) -> None:
-        delay = 0.5
+        backoff = Backoff(base=0.5, cap=10.0)
         while not self._closed.is_set():
             try:
                 pubsub = self._pubsub = self.client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
-                delay = 0.5
+                backoff.reset()
                 for message in pubsub.listen():
                     if message.get("type") != "message":
                         continue
@@ -120,8 +121,7 @@ class EventHub:
                 if self._closed.is_set():
                     return  # closed from close(): the read failed on purpose
                 log.warning("events_unavailable", error=str(exc))
-                self._closed.wait(delay)
-                delay = min(10.0, delay * 2)
+                self._closed.wait(backoff.next())
 
 
 def end_streams_on_signals(hub: EventHub) -> bool:

@@ -9,6 +9,7 @@ from typing import Annotated
 from flask import Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from leaderboard import rules
 from leaderboard.rules import DEFAULT_GAME_MODE, GAME_MODES, GameMode, one_of
 from web.errors import ApiError
 
@@ -20,8 +21,8 @@ class SubmitRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     user_id: PositiveId = Field(description="the player's id")
-    score: Annotated[int, Field(strict=True, ge=0, le=1_000_000)] = Field(
-        description="points scored in this game session, 0 to 1,000,000"
+    score: Annotated[int, Field(strict=True, ge=0, le=rules.MAX_SCORE)] = Field(
+        description=f"points scored in this game session, 0 to {rules.MAX_SCORE:,}"
     )
     game_mode: GameMode = Field(DEFAULT_GAME_MODE, description=f"defaults to {DEFAULT_GAME_MODE}")
 
@@ -37,7 +38,7 @@ class SeedRequest(BaseModel):
 # One sentence per field, used for any type or range problem with it.
 FIELD_RULES = {
     "user_id": "must be a positive integer",
-    "score": "must be an integer from 0 to 1000000",
+    "score": rules.range_rule(0, rules.MAX_SCORE),
     "game_mode": one_of(GAME_MODES),
     "user_count": "must be an integer from 1 to 10000",
     "sessions_per_user": "must be an integer from 0 to 50",
@@ -88,7 +89,41 @@ def query_int(request: Request, name: str, default: int, low: int, high: int) ->
         raise ApiError(
             400,
             "VALIDATION_ERROR",
-            f"{name} must be an integer from {low} to {high}, got {raw!r}",
+            f"{name} {rules.range_rule(low, high)}, got {raw!r}",
             field=name,
         )
     return int(raw)
+
+
+# The query parameters of the reads, with the bounds lb.* enforces (leaderboard.rules); the
+# OpenAPI document describes them from the same table.
+QUERY_BOUNDS = {
+    "limit": (1, rules.MAX_PAGE),
+    "offset": (0, rules.MAX_OFFSET),
+    "radius": (0, rules.MAX_RADIUS),
+}
+
+
+def page_limit(request: Request, default: int = rules.DEFAULT_PAGE) -> int:
+    return query_int(request, "limit", default, *QUERY_BOUNDS["limit"])
+
+
+def page_offset(request: Request) -> int:
+    return query_int(request, "offset", 0, *QUERY_BOUNDS["offset"])
+
+
+def radius(request: Request) -> int:
+    return query_int(request, "radius", rules.DEFAULT_RADIUS, *QUERY_BOUNDS["radius"])
+
+
+def idempotency_key(request: Request) -> str | None:
+    """The Idempotency-Key header, if any: 1 to rules.MAX_KEY_LENGTH printable characters."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (1 <= len(key) <= rules.MAX_KEY_LENGTH and key.isprintable()):
+        raise ApiError(
+            400,
+            "VALIDATION_ERROR",
+            f"Idempotency-Key must be 1 to {rules.MAX_KEY_LENGTH} printable characters",
+            field="Idempotency-Key",
+        )
+    return key

@@ -14,11 +14,10 @@ return case p_board.reset
     when 'daily'
         then
             ((p_at at time zone p_board.time_zone)::date)::timestamp at time zone p_board.time_zone
+    -- ISO weeks: date_trunc's 'week' starts on Monday (half the cost of day arithmetic over
+    -- 5M sessions in a bulk fill)
     when 'weekly'
-        then (
-            date '1970-01-05'
-            + 7 * floor(((p_at at time zone p_board.time_zone)::date - date '1970-01-05') / 7.0)::integer
-        )::timestamp at time zone p_board.time_zone
+        then date_trunc('week', p_at at time zone p_board.time_zone) at time zone p_board.time_zone
     when 'monthly'
         then
             date_trunc('month', p_at at time zone p_board.time_zone) at time zone p_board.time_zone

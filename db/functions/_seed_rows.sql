@@ -34,8 +34,12 @@ begin
         round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
     v_step := clock_timestamp();
 
-    -- k = floor(n * r^1.5) favours small k; multiplying by a prime above any int and reducing
-    -- mod n is a bijection, so the busy players are scattered over the id range.
+    -- k = floor(n * u^1.5) favours small k; multiplying by a prime above any int and reducing
+    -- mod n is a bijection, so the busy players are scattered over the id range. u is drawn
+    -- stratified (one uniform draw inside the g-th of p_sessions equal slices), which keeps
+    -- its distribution but writes each player's sessions next to each other: aggregating
+    -- them into board values then finds each player's group in cache (measured: the 5M-row
+    -- aggregate of a board fill twice as fast as over sessions in random player order).
     insert into lb.game_sessions (id, user_id, score, game_mode, played_at) overriding system value
     select
         v_first_session + s.g - 1,
@@ -49,7 +53,12 @@ begin
         end,
         v_now - interval '35 days' * s.r_time
     from (
-        select g, random() as r_player, random() as r_score, random() as r_mode, random() as r_time
+        select
+            g,
+            (g - random()) / p_sessions as r_player,
+            random() as r_score,
+            random() as r_mode,
+            random() as r_time
         from generate_series(1, p_sessions) as g
     ) as s;
     get diagnostics sessions_created = row_count;

@@ -1,4 +1,5 @@
--- Raise the documented error for a submit that would take a sum past 2^53-1 (SQLSTATE 22003),
+-- Raise the documented error for a submit that would take a sum past lb._max_value() (SQLSTATE
+-- 22003),
 -- naming the board: the player's total on `global`, or its value on another sum board.
 create or replace function lb._total_out_of_range(
     p_user_id bigint, p_score integer, p_game_mode text, p_at timestamptz
@@ -17,16 +18,16 @@ begin
     where
         b.enabled and b.aggregate = 'sum'
         and (b.game_mode is null or b.game_mode = p_game_mode)
-        and e.value > 9007199254740991 - p_score
+        and e.value > lb._max_value() - p_score
     order by b.board_id <> 'global', b.board_id
     limit 1;
     raise exception using
         errcode = 'numeric_value_out_of_range',
         message = case when v_board = 'global'
-            then format('total score of player %s would exceed 9007199254740991', p_user_id)
+            then format('total score of player %s would exceed %s', p_user_id, lb._max_value())
             else format(
-                'value of player %s on board %s would exceed 9007199254740991', p_user_id,
-                quote_literal(v_board)
+                'value of player %s on board %s would exceed %s', p_user_id,
+                quote_literal(v_board), lb._max_value()
             )
         end,
         column = 'p_score';

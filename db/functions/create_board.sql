@@ -97,9 +97,10 @@ begin
     if p_tie_break is null or p_tie_break not in ('shared', 'earliest') then
         perform lb._invalid_argument('p_tie_break', 'must be shared or earliest', p_tie_break);
     end if;
-    if p_retain_periods is null or p_retain_periods not between 0 and 1000 then
+    if p_retain_periods is null or p_retain_periods not between 0 and lb._max_retain_periods() then
         perform lb._invalid_argument(
-            'p_retain_periods', 'must be an integer from 0 to 1000', p_retain_periods::text
+            'p_retain_periods', format('must be an integer from 0 to %s', lb._max_retain_periods()),
+            p_retain_periods::text
         );
     end if;
     if not isfinite(p_starts_at) or not isfinite(p_ends_at) then

@@ -10,8 +10,10 @@ as $$
 declare
     v_id bigint;
 begin
-    if p_username is null or length(p_username) not between 1 and 50 then
-        perform lb._invalid_argument('p_username', 'must be 1 to 50 characters', p_username);
+    if p_username is null or length(p_username) not between 1 and lb._max_username_length() then
+        perform lb._invalid_argument(
+            'p_username', format('must be 1 to %s characters', lb._max_username_length()), p_username
+        );
     end if;
     if p_username !~ '^[A-Za-z0-9_.-]+$' then
         perform lb._invalid_argument(

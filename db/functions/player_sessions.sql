@@ -10,8 +10,10 @@ begin
     if p_user_id is null or p_user_id <= 0 then
         perform lb._invalid_argument('p_user_id', 'must be a positive integer', p_user_id::text);
     end if;
-    if p_limit is null or p_limit not between 1 and 100 then
-        perform lb._invalid_argument('p_limit', 'must be an integer from 1 to 100', p_limit::text);
+    if p_limit is null or p_limit not between 1 and lb._max_page() then
+        perform lb._invalid_argument(
+            'p_limit', format('must be an integer from 1 to %s', lb._max_page()), p_limit::text
+        );
     end if;
     if not exists (select from lb.users as u where u.id = p_user_id) then
         raise exception using

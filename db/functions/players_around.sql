@@ -30,8 +30,10 @@ begin
     if p_user_id is null or p_user_id <= 0 then
         perform lb._invalid_argument('p_user_id', 'must be a positive integer', p_user_id::text);
     end if;
-    if p_radius is null or p_radius not between 0 and 50 then
-        perform lb._invalid_argument('p_radius', 'must be an integer from 0 to 50', p_radius::text);
+    if p_radius is null or p_radius not between 0 and lb._max_radius() then
+        perform lb._invalid_argument(
+            'p_radius', format('must be an integer from 0 to %s', lb._max_radius()), p_radius::text
+        );
     end if;
     v_board := lb._board(p_board);
     if not exists (select from lb.users as u where u.id = p_user_id) then

@@ -13,6 +13,12 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+-- Every statement here has one good plan whatever the arguments (key lookups). Left to
+-- choose, PL/pgSQL re-planned the board-skip query below on every call (its custom plans
+-- looked cheaper than the generic one, whose arrays it sizes blindly): 95 us of planning
+-- per submit with four boards, 60% of the function's own time (pg_stat_statements with
+-- track_planning, pgbench -c 1).
+set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare
@@ -31,14 +37,19 @@ begin
     if p_user_id is null or p_user_id <= 0 then
         perform lb._invalid_argument('p_user_id', 'must be a positive integer', p_user_id::text);
     end if;
-    if p_score is null or p_score not between 0 and 1000000 then
-        perform lb._invalid_argument('p_score', 'must be an integer from 0 to 1000000', p_score::text);
+    if p_score is null or p_score not between 0 and lb._max_score() then
+        perform lb._invalid_argument(
+            'p_score', format('must be an integer from 0 to %s', lb._max_score()), p_score::text
+        );
     end if;
     if p_game_mode is null then
         perform lb._invalid_game_mode(p_game_mode);
     end if;
-    if length(p_idempotency_key) not between 1 and 255 then
-        perform lb._invalid_argument('p_idempotency_key', 'must be 1 to 255 characters', p_idempotency_key);
+    if length(p_idempotency_key) not between 1 and lb._max_key_length() then
+        perform lb._invalid_argument(
+            'p_idempotency_key', format('must be 1 to %s characters', lb._max_key_length()),
+            p_idempotency_key
+        );
     end if;
 
     if p_idempotency_key is not null then
@@ -110,35 +121,6 @@ begin
         and (b.starts_at is null or b.starts_at <= v_now)
         and (b.ends_at is null or v_now < b.ends_at);
 
-    -- Of those, only the ones the session can change: not a best board it does not improve,
-    -- nor a sum it adds 0 to. The upsert below checks the same again under the row lock;
-    -- this read spares the lock itself, which ON CONFLICT DO UPDATE takes (and logs) even
-    -- when its WHERE says no: every non-improving submit on a best board. A separate
-    -- statement, run only when it can spare something: joined into the query above it cost
-    -- every submit ~20 us, also where a positive score always writes.
-    if v_may_skip then
-        select
-            coalesce(array_agg(n.board_no) filter (where w.writes), '{}'),
-            array_agg(n.period_start) filter (where w.writes),
-            array_agg(n.tie_at) filter (where w.writes),
-            coalesce(array_agg(n.board_no) filter (where w.writes and n.board_no = any(v_sums)), '{}'),
-            min(e.value) filter (where n.board_no = v_global)
-        into v_boards, v_periods, v_ties, v_sums, v_total
-        from unnest(v_boards, v_periods, v_ties) as n (board_no, period_start, tie_at)
-        left join lb.board_entries as e
-            on
-                n.board_no = e.board_no
-                and n.period_start = e.period_start
-                and e.user_id = p_user_id
-        cross join lateral (
-            select
-                e.value is null
-                or (n.board_no = any(v_sums) and p_score > 0)
-                or (p_score = e.value and n.tie_at < e.tie_at)
-                or (n.board_no <> all(v_sums) and p_score > e.value) as writes
-        ) as w;
-    end if;
-
     -- Every one of them in one statement; concurrent submits for a player queue on each entry
     -- and re-read it, so none is lost. Sum boards add (a 0 changes nothing, not even the
     -- change stamp, once the entry exists); best boards keep the higher score, or on
@@ -146,11 +128,30 @@ begin
     -- the latest session that raised it (the earliest, while it is 0), which a recompute from
     -- the log finds again whatever order sessions committed in. Board sets travel as arrays:
     -- a subquery per conflicting row cost more (measured with pgbench, 8 clients).
+    -- Where the session may change nothing (a best board, or a score of 0), the rows it
+    -- cannot change are left out before the upsert: ON CONFLICT DO UPDATE locks (and logs)
+    -- the row even when its WHERE says no, which every non-improving submit on a best board
+    -- would pay. Leaving a row out on this statement's snapshot is safe: values and tie times
+    -- only ever move one way, so a row that cannot change now cannot later either. (A
+    -- separate query for this cost 43 us a submit with four boards; inside, about a third.)
     if cardinality(v_boards) > 0 then
         with written as (
             insert into lb.board_entries as e (board_no, period_start, user_id, value, tie_at)
             select n.board_no, n.period_start, p_user_id, p_score, n.tie_at
             from unnest(v_boards, v_periods, v_ties) as n (board_no, period_start, tie_at)
+            where
+                not v_may_skip
+                or not exists (
+                    select
+                    from lb.board_entries as o
+                    where
+                        o.board_no = n.board_no
+                        and o.period_start = n.period_start
+                        and o.user_id = p_user_id
+                        and not (n.board_no = any(v_sums) and p_score > 0)
+                        and not (p_score = o.value and n.tie_at < o.tie_at)
+                        and not (n.board_no <> all(v_sums) and p_score > o.value)
+                )
             -- Rows change in board order, so their deferred histogram moves run in board
             -- order at commit, and each locks its buckets in ascending order: two submits'
             -- commits can never wait on each other's buckets in a cycle.
@@ -171,7 +172,7 @@ begin
                     changed_xid = pg_current_xact_id()
                 where case
                     when e.board_no = any(v_sums)
-                        then (excluded.value > 0 and e.value <= 9007199254740991 - excluded.value)
+                        then (excluded.value > 0 and e.value <= lb._max_value() - excluded.value)
                         or (excluded.value = 0 and e.value = 0 and excluded.tie_at < e.tie_at)
                     else excluded.value > e.value
                         or (excluded.value = e.value and excluded.tie_at < e.tie_at)
@@ -181,12 +182,18 @@ begin
 
         select
             array_agg(w.board_no),
-            coalesce(min(w.value) filter (where w.board_no = v_global), v_total)
+            min(w.value) filter (where w.board_no = v_global)
         into v_written, v_total
         from written as w;
     end if;
+    -- the global board left unchanged (a score of 0): its total as it is
+    if v_total is null then
+        select e.value into v_total
+        from lb.board_entries as e
+        where e.board_no = v_global and e.period_start = '-infinity' and e.user_id = p_user_id;
+    end if;
 
-    -- a sum entry not written although the score adds something would pass 2^53-1
+    -- a sum entry not written although the score adds something would pass lb._max_value()
     if p_score > 0 and not v_sums <@ coalesce(v_written, '{}') then
         perform lb._total_out_of_range(p_user_id, p_score, p_game_mode, v_now);
     end if;

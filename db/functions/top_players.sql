@@ -24,8 +24,10 @@ declare
     v_board lb.boards;
     v_period timestamptz;
 begin
-    if p_limit is null or p_limit not between 1 and 100 then
-        perform lb._invalid_argument('p_limit', 'must be an integer from 1 to 100', p_limit::text);
+    if p_limit is null or p_limit not between 1 and lb._max_page() then
+        perform lb._invalid_argument(
+            'p_limit', format('must be an integer from 1 to %s', lb._max_page()), p_limit::text
+        );
     end if;
     if p_offset is null or p_offset < 0 then
         perform lb._invalid_argument('p_offset', 'must be a non-negative integer', p_offset::text);

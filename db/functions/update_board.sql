@@ -51,9 +51,10 @@ begin
             ),
             column = v_fixed;
     end if;
-    if p_retain_periods is not null and p_retain_periods not between 0 and 1000 then
+    if p_retain_periods is not null and p_retain_periods not between 0 and lb._max_retain_periods() then
         perform lb._invalid_argument(
-            'p_retain_periods', 'must be an integer from 0 to 1000', p_retain_periods::text
+            'p_retain_periods', format('must be an integer from 0 to %s', lb._max_retain_periods()),
+            p_retain_periods::text
         );
     end if;
     if p_ends_at is not null and p_ends_at <> 'infinity' then

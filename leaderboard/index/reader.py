@@ -11,6 +11,7 @@ from typing import Any
 
 import redis
 
+from leaderboard.heartbeat import Heartbeat
 from leaderboard.index import encoding
 from leaderboard.index.keys import Keys
 from leaderboard.index.scripts import Script
@@ -156,7 +157,7 @@ class IndexReader:
         raw = self.redis.get(self.keys.top10(board))
         return json.loads(raw) if raw else None
 
-    def heartbeats(self, fresh_within_s: float) -> list[dict[str, str]]:
+    def heartbeats(self, fresh_within_s: float) -> list[Heartbeat]:
         """The latest heartbeat of every bridge seen in the last `fresh_within_s` seconds."""
         ids = self.redis.zrangebyscore(self.keys.bridges, time.time() - fresh_within_s, "+inf")
         if not ids:
@@ -164,8 +165,7 @@ class IndexReader:
         pipe = self.redis.pipeline(transaction=False)
         for bridge_id in ids:
             pipe.hgetall(self.keys.bridge(_text(bridge_id)))
-        beats = [{_text(k): _text(v) for k, v in fields.items()} for fields in pipe.execute()]
-        return [b for b in beats if b]
+        return [Heartbeat.from_fields(fields) for fields in pipe.execute() if fields]
 
 
 def _text(value: Any) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.conftest import free_port
-from tests.integration.bridge_helpers import KEYS, BridgeThread, converged, settings_for, wait_until
+from tests.support.bridge import KEYS, BridgeThread, converged, settings_for, wait_until
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"

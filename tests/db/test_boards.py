@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from tests.helpers import assert_rejected, db_state
+from tests.support.db import assert_rejected, db_state
 
 UTC_ = UTC
 

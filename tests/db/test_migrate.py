@@ -7,7 +7,7 @@ import pytest
 
 from leaderboard import migrate, sqlapi
 from leaderboard.errors import SchemaOutOfDate
-from tests.conftest import PG, url_for
+from tests.support.servers import PG, url_for
 
 
 @pytest.fixture

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import shutil
 import threading
-import time
 
+import psycopg
 import pytest
 
 from leaderboard import migrate
 from perf import pgbench
+from tests.support.bridge import wait_until
 
 DROPPING = """\
 -- a test migration: drop two public functions; migrate's re-apply of db/functions
@@ -52,7 +53,7 @@ def under_load(database_url: str, script: str, action) -> list[pgbench.PgbenchRe
 
     load = threading.Thread(target=drive)
     load.start()
-    time.sleep(1.5)  # pgbench connected and running
+    wait_until(lambda: _committed(database_url) >= 200, message="pgbench running")
     try:
         action()
     finally:
@@ -66,7 +67,9 @@ def test_migrate_reapplying_functions_under_load_fails_no_call(loaded, script):
     def migrate_thrice() -> None:
         for _ in range(3):
             migrate.migrate(loaded)
-            time.sleep(0.5)
+            # calls go on between two migrations: wait for some to commit
+            since = _committed(loaded)
+            wait_until(lambda since=since: _committed(loaded) >= since + 200, message="calls")
 
     (result,) = under_load(loaded, script, migrate_thrice)
     assert result.transactions > 0
@@ -89,3 +92,13 @@ def test_a_migration_that_drops_functions_under_load_fails_no_call(
     (result,) = under_load(loaded, script, migrate_once)
     assert result.transactions > 0
     assert result.failed == 0
+
+
+def _committed(database_url: str) -> int:
+    """Transactions committed in the database so far (the statistics lag by up to a second
+    while they accumulate, which only makes the waits a little longer)."""
+    with psycopg.connect(database_url, autocommit=True) as c:
+        c.execute("select pg_stat_clear_snapshot()")
+        return c.execute(
+            "select xact_commit from pg_stat_database where datname = current_database()"
+        ).fetchone()[0]

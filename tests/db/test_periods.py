@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.model import BoardDef, period_start
+from tests.support.model import BoardDef, period_start
 
 ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe"]
 
@@ -28,7 +28,7 @@ BOARDS = st.one_of(
             st.integers(1, 86399).map(lambda s: timedelta(seconds=s)),
         ),
         # midnight: none of these zones changes its clocks then, so every period start is a
-        # wall-clock time that exists once (see tests/model.py for the rule otherwise)
+        # wall-clock time that exists once (see tests/support/model.py for the rule otherwise)
         reset_anchor=st.dates(date(2020, 1, 1), date(2030, 1, 1)).map(
             lambda d: datetime.combine(d, datetime.min.time())
         ),

@@ -3,7 +3,7 @@
 import psycopg
 import pytest
 
-from tests.helpers import assert_rejected
+from tests.support.db import assert_rejected
 
 
 def test_create_player_returns_increasing_ids(conn):

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import assert_rejected, expected_order, expected_ranks
+from tests.support.db import assert_rejected, check_histogram, expected_order, expected_ranks
 
 
 def make_players(conn, n):
@@ -141,22 +141,6 @@ def test_histogram_rank_is_exact_across_bucket_boundaries(conn):
             conn.execute("select rank from lb.player_rank(%s)", (uid,)).fetchone()[0] == want[uid]
         )
     check_histogram(conn)
-
-
-def check_histogram(conn):
-    exact = conn.execute(
-        "select coalesce(array_agg(board_no || ':' || period_start || ':' || b || ':' || n"
-        " order by board_no, period_start, b), '{}') from"
-        " (select board_no, period_start, lb._score_bucket(value) as b, count(*) as n"
-        " from lb.board_entries"
-        " group by 1, 2, 3) as h"
-    ).fetchone()[0]
-    kept = conn.execute(
-        "select coalesce(array_agg(board_no || ':' || period_start || ':' || bucket || ':'"
-        " || players order by board_no, period_start, bucket), '{}')"
-        " from lb.board_buckets where players > 0"
-    ).fetchone()[0]
-    assert kept == exact
 
 
 @settings(

@@ -15,6 +15,7 @@ GRANTS = {
         "boards",
         "board_periods",
         "session_boards",
+        "limits",
     },
     "lb_web": {
         "submit_score",
@@ -38,6 +39,7 @@ GRANTS = {
         "repair_board",
         "repair_histogram",
         "read_entries",
+        "limits",
     },
     "lb_bridge": {
         "poll_changes",
@@ -52,6 +54,7 @@ GRANTS = {
         "board_entry_periods",
         "verify_board",
         "read_entries",
+        "limits",
     },
 }
 TABLES = [

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.db.test_ranking import check_histogram
-from tests.helpers import assert_rejected, db_state
+from tests.support.db import assert_rejected, check_histogram, db_state
 
 
 def catalog(conn):

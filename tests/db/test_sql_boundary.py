@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import assert_rejected
+from tests.support.db import assert_rejected
 
 BIGINT_MAX = 2**63 - 1
 INT_MAX = 2**31 - 1

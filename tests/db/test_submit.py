@@ -5,7 +5,7 @@ import threading
 import psycopg
 import pytest
 
-from tests.helpers import assert_rejected, db_state
+from tests.support.db import assert_rejected, db_state
 
 SUBMIT = "select * from lb.submit_score(%s, %s, %s, %s)"
 

@@ -11,8 +11,8 @@ import psycopg
 import pytest
 import redis
 
-from tests.faults.harness import Stack, SubmitStream, request
-from tests.integration.bridge_helpers import pg_totals, redis_totals, wait_until
+from tests.support.bridge import pg_totals, redis_totals, wait_until
+from tests.support.stack import Stack, SubmitStream, request
 
 pytestmark = pytest.mark.faults
 CONVERGE_S = 10.0  # the bound the issue sets; lag is normally milliseconds

@@ -11,9 +11,9 @@ from bridge.status import Status
 from bridge.syncer import Syncer
 from leaderboard.feed import ChangeFeed
 from leaderboard.index.writer import IndexWriter
-from tests.conftest import ADMIN_TOKEN
-from tests.helpers import db_state
-from tests.integration.bridge_helpers import KEYS
+from tests.support.bridge import KEYS
+from tests.support.db import db_state
+from tests.support.servers import ADMIN_TOKEN
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SUBMIT = "/api/leaderboard/submit"

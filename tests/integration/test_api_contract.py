@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from tests.conftest import ADMIN_TOKEN, free_port
-from tests.integration.bridge_helpers import KEYS, BridgeThread, settings_for, wait_until
+from leaderboard import rules
+from tests.support.bridge import KEYS, BridgeThread, settings_for, wait_until
+from tests.support.servers import ADMIN_TOKEN, free_port
 
 SUBMIT = "/api/leaderboard/submit"
 SEED = "/api/leaderboard/seed"
@@ -289,6 +291,32 @@ def test_openapi_describes_every_endpoint(client):
     assert doc["paths"]["/api/boards/{board}"].keys() == {"get", "patch", "delete"}
     assert "SubmitRequest" in doc["components"]["schemas"]
     assert "BoardCreate" in doc["components"]["schemas"]
+
+
+def test_openapi_matches_the_routes_the_server_has(make_app):
+    """The document cannot drift from the server: every API route, with every method it
+    answers, is described, and nothing else; the bounds of its query parameters are the ones
+    the handlers enforce (leaderboard.rules through web.validation)."""
+    app = make_app()
+    doc = app.test_client().get("/api/openapi.json").json
+    undocumented = {"/", "/livez", "/api/openapi.json", "/static/<path:filename>"}
+    routes: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.rule in undocumented:
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        routes.setdefault(path, set()).update(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})
+    documented = {path: set(ops) - {"parameters"} for path, ops in doc["paths"].items()}
+    assert documented == routes
+    bounds = {"limit": (1, rules.MAX_PAGE), "radius": (0, rules.MAX_RADIUS)}
+    for path, operations in doc["paths"].items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and parameter["name"] in bounds:
+                    schema = parameter["schema"]
+                    assert (schema["minimum"], schema["maximum"]) == bounds[parameter["name"]], path
+    submit = doc["components"]["schemas"]["SubmitRequest"]["properties"]["score"]
+    assert submit["maximum"] == rules.MAX_SCORE
 
 
 def test_unknown_routes_and_methods_answer_in_the_envelope(client):

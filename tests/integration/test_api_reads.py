@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import free_port
-from tests.integration.bridge_helpers import KEYS, BridgeThread, converged, settings_for, wait_until
+from tests.support.bridge import KEYS, BridgeThread, converged, settings_for, wait_until
+from tests.support.servers import free_port
 
 
 def test_top_rank_and_around_agree_with_each_other_and_with_sql(

@@ -8,7 +8,7 @@ import pytest
 
 from leaderboard import migrate
 from ops import postgres as ops_postgres
-from tests.conftest import free_port
+from tests.support.servers import free_port
 
 
 @pytest.fixture(scope="module")

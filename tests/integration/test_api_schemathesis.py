@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.integration.bridge_helpers import BridgeThread, settings_for, wait_until
+from tests.support.bridge import BridgeThread, settings_for, wait_until
 
 CHECKS = [
     not_a_server_error,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 
-from tests.integration.bridge_helpers import KEYS, BridgeThread, converged, settings_for, wait_until
+from tests.support.bridge import KEYS, BridgeThread, converged, settings_for, wait_until
 
 
 def read_events(response, want, timeout=20.0):

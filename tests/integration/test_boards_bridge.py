@@ -1,6 +1,6 @@
 """Boards through the bridge, against real PostgreSQL and Redis: every board-period in SQL
-equals a plain Python model (tests/model.py), and Redis equals SQL after propagation, ranks and
-order included; boards are rebuilt, pruned and dropped one at a time."""
+equals a plain Python model (tests/support/model.py), and Redis equals SQL after propagation,
+ranks and order included; boards are rebuilt, pruned and dropped one at a time."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from leaderboard.feed import ChangeFeed
 from leaderboard.index import encoding
 from leaderboard.index.reader import IndexReader
 from leaderboard.index.writer import IndexWriter
-from tests.integration.bridge_helpers import (
+from tests.support.bridge import (
     KEYS,
     BridgeProcess,
     BridgeThread,
@@ -29,7 +29,7 @@ from tests.integration.bridge_helpers import (
     sql_periods,
     wait_until,
 )
-from tests.model import BoardDef, BoardModel, Session
+from tests.support.model import BoardDef, BoardModel, Session
 
 MODES = ["classic", "ranked", "casual"]
 

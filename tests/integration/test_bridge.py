@@ -4,6 +4,7 @@ test_boards_bridge.py does the same for many boards)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import signal
@@ -25,9 +26,7 @@ from leaderboard.index.reader import IndexReader
 from leaderboard.index.rebuild import rebuild_board
 from leaderboard.index.writer import Apply, IndexWriter
 from ops import postgres as ops_postgres
-from tests.conftest import free_port
-from tests.helpers import expected_order, expected_ranks
-from tests.integration.bridge_helpers import (
+from tests.support.bridge import (
     GLOBAL_META,
     GLOBAL_SCORES,
     KEYS,
@@ -39,6 +38,8 @@ from tests.integration.bridge_helpers import (
     settings_for,
     wait_until,
 )
+from tests.support.db import expected_order, expected_ranks
+from tests.support.servers import free_port
 
 
 def make_players(conn, n, prefix="b"):
@@ -146,20 +147,36 @@ def test_a_transaction_that_takes_its_change_id_first_and_commits_last_is_applie
 def test_two_bridges_reach_the_same_state_with_one_top10_build_per_interval(
     conn, database_url, redis_url, redis_client
 ):
+    """The top-10 lock: of two live bridges ticking every 0.4 s, one builds per interval.
+    Every build is watched as it lands (polled far faster than the interval): consecutive
+    builds are at least the lock's length apart, and the builds counter grew by the number
+    seen (within one at each end: a build writes its cache just before it counts itself)."""
     players = make_players(conn, 20)
     config = settings_for(database_url, redis_url, refresh_interval_ms=400)
+    lock_ms = 400 - 40  # bridge.top10: the lock expires a tenth of the interval early
+    reader = IndexReader(redis_client, KEYS)
     with BridgeThread(config), BridgeThread(config), SubmitStream(database_url, players):
-        wait_until(lambda: redis_client.get(KEYS.top10_builds), message="a first top-10 build")
-        start_builds = int(redis_client.get(KEYS.top10_builds))
-        started = time.monotonic()
-        time.sleep(3.0)
-        builds = int(redis_client.get(KEYS.top10_builds)) - start_builds
-        elapsed = time.monotonic() - started
-        heartbeats = list(redis_client.scan_iter(KEYS.bridge("*")))
-    # both bridges were alive, and between them they built about once per 0.4 s interval
-    assert len(heartbeats) == 2
-    intervals = elapsed / 0.4
-    assert intervals - 2 <= builds <= intervals + 2, (builds, intervals)
+        wait_until(
+            lambda: len(reader.heartbeats(fresh_within_s=5)) == 2,
+            message="both bridges' heartbeats",
+        )
+        wait_until(reader.cached_top10, message="a first top-10 build")
+        builds: list[tuple[int, str]] = []
+        counted: list[int] = []
+
+        def watch() -> bool:
+            cache = reader.cached_top10()
+            seen = (cache["built_at_ms"], cache["built_by"])
+            if not builds or seen != builds[-1]:
+                builds.append(seen)
+                counted.append(int(redis_client.get(KEYS.top10_builds)))
+            return len(builds) >= 8
+
+        wait_until(watch, interval=0.01, message="eight top-10 builds")
+    gaps = [b[0] - a[0] for a, b in itertools.pairwise(builds)]
+    # a build stamps built_at just after taking the lock; a slow tick may stamp a little late
+    assert min(gaps) >= lock_ms - 60, gaps
+    assert abs((counted[-1] - counted[0]) - (len(builds) - 1)) <= 1, (counted, builds)
     wait_until(lambda: converged(conn, redis_client), message="Redis == PostgreSQL")
 
 

@@ -1,27 +1,13 @@
 """The `leaderboard` command as a user runs it: a subprocess with environment configuration."""
 
-import os
-import subprocess
-import sys
-
 import psycopg
 import pytest
 
-from tests.helpers import db_state
-from tests.integration.bridge_helpers import GLOBAL_SCORES
+from tests.support.bridge import GLOBAL_SCORES
+from tests.support.cli import cli
+from tests.support.db import db_state
 
 COMMANDS = ["migrate", "seed", "bridge", "web", "run", "create-login", "verify", "chaos"]
-
-
-def cli(*args, env=None, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "leaderboard", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=timeout,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from tests.helpers import db_state
-from tests.integration.test_cli import cli
+from tests.support.cli import cli
+from tests.support.db import db_state
 
 ACTIONS = ["list", "show", "create", "update", "delete", "recompute"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import ADMIN_TOKEN, url_as
-from tests.integration.bridge_helpers import KEYS, BridgeThread, converged, settings_for, wait_until
+from tests.support.bridge import KEYS, BridgeThread, converged, settings_for, wait_until
+from tests.support.servers import ADMIN_TOKEN, url_as
 
 
 def test_web_and_bridge_run_as_lb_web_and_lb_bridge(

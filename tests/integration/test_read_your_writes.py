@@ -15,7 +15,7 @@ from leaderboard.feed import ChangeFeed
 from leaderboard.index.echo import Echo
 from leaderboard.index.rebuild import rebuild_all
 from leaderboard.index.writer import IndexWriter
-from tests.integration.bridge_helpers import (
+from tests.support.bridge import (
     KEYS,
     BridgeThread,
     redis_entries,

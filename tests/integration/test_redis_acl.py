@@ -11,8 +11,7 @@ from prometheus_client import REGISTRY
 
 from ops import redis_acl
 from ops import redis_server as ops_redis
-from tests.conftest import free_port
-from tests.integration.bridge_helpers import (
+from tests.support.bridge import (
     GLOBAL_SCORES,
     KEYS,
     BridgeThread,
@@ -20,6 +19,7 @@ from tests.integration.bridge_helpers import (
     settings_for,
     wait_until,
 )
+from tests.support.servers import free_port
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import sys
 import tempfile
 import urllib.request
 
-from tests.conftest import free_port
-from tests.integration.bridge_helpers import KEYS, wait_until
+from tests.support.bridge import KEYS, wait_until
+from tests.support.servers import free_port
 
 
 def get(url: str):

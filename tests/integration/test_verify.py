@@ -4,28 +4,28 @@ and repaired; a consistent system verifies clean and a repair of it changes noth
 from __future__ import annotations
 
 import json
-import time
 
 import psycopg
 import pytest
 
 from leaderboard import integrity
 from leaderboard.index import encoding
-from tests.integration.bridge_helpers import (
+from leaderboard.index.reader import IndexReader
+from tests.support.bridge import (
     KEYS,
     BridgeThread,
     settings_for,
     sql_entries,
     wait_until,
 )
-from tests.integration.test_cli import cli
+from tests.support.cli import cli
 
 BOARDS = ("global", "ranked-best", "weekly")
 
 
 def index_matches(conn, client) -> bool:
     """Every board's index holds what PostgreSQL holds (the bridge has caught up)."""
-    from tests.integration.bridge_helpers import redis_entries
+    from tests.support.bridge import redis_entries
 
     for board, earliest in (("global", False), ("ranked-best", True)):
         if redis_entries(client, board, None, earliest) != sql_entries(conn, board, None):
@@ -330,12 +330,17 @@ def test_the_bridge_samples_its_index_finds_drift_rebuilds_and_reports_it(
     assert "leaderboard_index_last_sample_timestamp_seconds{" in metrics
 
 
-def test_sampling_is_off_with_a_sample_size_of_0(system, database_url, redis_url, client):
+def test_sampling_is_off_with_a_sample_size_of_0(
+    system, database_url, redis_url, redis_client, client
+):
     settings = settings_for(database_url, redis_url, sample_size=0, sample_interval_ms=100)
     with BridgeThread(settings):
+        reader = IndexReader(redis_client, KEYS)
+        first = wait_until(lambda: reader.heartbeats(5), message="the bridge's heartbeat")[0]
+        # ten sampling intervals later (by the bridge's own clock), still no sample
         wait_until(
-            lambda: client.get("/health").get_json()["checks"]["bridge"].get("bridges") == 1,
-            message="the bridge's heartbeat",
+            lambda: reader.heartbeats(5)[0].heartbeat_at >= first.heartbeat_at + 1.0,
+            message="a heartbeat a second later",
         )
-        time.sleep(1)
+        assert reader.heartbeats(5)[0].samples_total == 0
         assert client.get("/health").get_json()["checks"]["bridge"]["last_sample_at"] is None

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.conftest import PG, REDIS
+from tests.support.servers import PG, REDIS
 
 pytestmark = pytest.mark.perf
 

@@ -15,8 +15,8 @@ from bridge.service import Bridge
 from leaderboard.config import Settings
 from leaderboard.index import encoding
 from leaderboard.index.keys import Keys
-from perf.processes import Service
-from tests.helpers import global_totals
+from ops.processes import Service
+from tests.support.db import global_totals
 
 
 def settings_for(database_url: str, redis_url: str, **overrides) -> Settings:

@@ -83,3 +83,20 @@ def expected_ranks(totals: dict[int, int]) -> dict[int, int]:
 
 def expected_order(totals: dict[int, int]) -> list[int]:
     return sorted(totals, key=lambda uid: (-totals[uid], uid))
+
+
+def check_histogram(conn):
+    """The rank histogram equals a count of the entries, bucket by bucket."""
+    exact = conn.execute(
+        "select coalesce(array_agg(board_no || ':' || period_start || ':' || b || ':' || n"
+        " order by board_no, period_start, b), '{}') from"
+        " (select board_no, period_start, lb._score_bucket(value) as b, count(*) as n"
+        " from lb.board_entries"
+        " group by 1, 2, 3) as h"
+    ).fetchone()[0]
+    kept = conn.execute(
+        "select coalesce(array_agg(board_no || ':' || period_start || ':' || bucket || ':'"
+        " || players order by board_no, period_start, bucket), '{}')"
+        " from lb.board_buckets where players > 0"
+    ).fetchone()[0]
+    assert kept == exact

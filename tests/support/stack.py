@@ -1,4 +1,4 @@
-"""A client that keeps writing through the fault-test stack (perf.stack.Stack).
+"""A client that keeps writing through the fault-test stack (ops.stack.Stack).
 
 Client: threads submitting over HTTP with an Idempotency-Key per logical write. A write that
 gets a 503 OUTCOME_UNKNOWN or loses its connection is retried with the same key until it
@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from perf.stack import Stack, request
+from ops.stack import Stack, request
 
 __all__ = ["Stack", "SubmitStream", "Write", "request"]
 
