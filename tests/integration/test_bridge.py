@@ -148,12 +148,13 @@ def test_two_bridges_reach_the_same_state_with_one_top10_build_per_interval(
     conn, database_url, redis_url, redis_client
 ):
     """The top-10 lock: of two live bridges ticking every 0.4 s, one builds per interval.
-    Every build is watched as it lands (polled far faster than the interval): consecutive
-    builds are at least the lock's length apart, and the builds counter grew by the number
-    seen (within one at each end: a build writes its cache just before it counts itself)."""
+    Every build is watched as it lands (polled far faster than the interval): no two builds
+    are within half an interval of each other (two builds in one interval would leave a gap
+    of at most that; the lock keeps them about 0.36 s apart, less whatever the threads of
+    this busy test process delay a build's time stamp), and the builds counter grew by the
+    number seen (within one: a build writes its cache just before it counts itself)."""
     players = make_players(conn, 20)
     config = settings_for(database_url, redis_url, refresh_interval_ms=400)
-    lock_ms = 400 - 40  # bridge.top10: the lock expires a tenth of the interval early
     reader = IndexReader(redis_client, KEYS)
     with BridgeThread(config), BridgeThread(config), SubmitStream(database_url, players):
         wait_until(
@@ -174,8 +175,7 @@ def test_two_bridges_reach_the_same_state_with_one_top10_build_per_interval(
 
         wait_until(watch, interval=0.01, message="eight top-10 builds")
     gaps = [b[0] - a[0] for a, b in itertools.pairwise(builds)]
-    # a build stamps built_at just after taking the lock; a slow tick may stamp a little late
-    assert min(gaps) >= lock_ms - 60, gaps
+    assert min(gaps) > 400 / 2, gaps
     assert abs((counted[-1] - counted[0]) - (len(builds) - 1)) <= 1, (counted, builds)
     wait_until(lambda: converged(conn, redis_client), message="Redis == PostgreSQL")
 
