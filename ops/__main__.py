@@ -77,7 +77,7 @@ def schema() -> int:
     if "DATABASE_URL" in extra:
         env["DATABASE_URL"] = local.postgres().url("postgres")
     try:
-        command = [sys.executable, "-m", "leaderboard.schema_dump"]
+        command = [sys.executable, "-m", "ops.schema_dump"]
         return subprocess.run(command, env=env, check=False).returncode
     finally:
         for service in reversed(started):

@@ -3,7 +3,7 @@ schema shows up as a diff of that file in review (`make schema` writes it)."""
 
 import difflib
 
-from leaderboard import schema_dump
+from ops import schema_dump
 
 
 def test_a_fresh_migrate_makes_exactly_the_committed_schema(database_url):
