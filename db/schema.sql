@@ -288,8 +288,24 @@ CREATE FUNCTION lb._expected_entries(p_board lb.boards, p_from timestamp with ti
             else (array_agg(s.played_at order by s.score desc, s.played_at))[1]
         end
     from (
-        select lb._period_of(p_board, g.played_at) as period_start, g.user_id, g.score, g.played_at
+        select
+            case
+                when p_board.reset = 'never' then '-infinity'::timestamptz
+                else p.starts[width_bucket(g.played_at, p.starts)]
+            end as period_start,
+            g.user_id,
+            g.score,
+            g.played_at
         from lb.game_sessions as g
+        cross join (
+            select array(
+                select lb._period_start(p_board, n)
+                from generate_series(
+                    lb._period_number(p_board, p_from), lb._period_number(p_board, p_to)
+                ) as n
+                order by n
+            ) as starts
+        ) as p
         where
             g.id >= p_first_session
             and (p_users is null or g.user_id = any(p_users))
@@ -344,18 +360,19 @@ begin
         from lb._expected_entries(p_board, v_from, v_to, p_first_session) as x
         returning period_start, value
     ),
-
+    counted as (
+        select i.period_start, lb._score_bucket(i.value) as bucket, count(*) as players
+        from inserted as i
+        group by 1, 2
+    ),
     buckets as (
         insert into lb.board_buckets as b (board_no, period_start, bucket, players)
-        select p_board.board_no, i.period_start, lb._score_bucket(i.value), count(*)
-        from inserted as i
-        group by i.period_start, lb._score_bucket(i.value)
-        order by i.period_start, lb._score_bucket(i.value)
+        select p_board.board_no, c.period_start, c.bucket, c.players
+        from counted as c
+        order by c.period_start, c.bucket
         on conflict (board_no, period_start, bucket) do update set players = b.players + excluded.players
-        returning b.players
     )
-
-    select count(*) into v_rows from inserted;
+    select coalesce(sum(c.players), 0) into v_rows from counted as c;
     return v_rows;
 end;
 $$;
@@ -755,7 +772,7 @@ ALTER FUNCTION lb._resolve_period(p_board lb.boards, p_period timestamp with tim
 
 CREATE FUNCTION lb._score_bucket(p_value bigint) RETURNS bigint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN (p_value < 1000) THEN p_value ELSE (((1000 + ((length((p_value)::text) - 4) * 900)) + (p_value / (power((10)::double precision, ((length((p_value)::text) - 3))::double precision))::bigint)) - 100) END;
+    RETURN CASE WHEN (p_value < 1000) THEN p_value WHEN (p_value < 10000) THEN (900 + (p_value / 10)) WHEN (p_value < 100000) THEN (1800 + (p_value / 100)) WHEN (p_value < 1000000) THEN (2700 + (p_value / 1000)) WHEN (p_value < 10000000) THEN (3600 + (p_value / 10000)) WHEN (p_value < 100000000) THEN (4500 + (p_value / 100000)) WHEN (p_value < 1000000000) THEN (5400 + (p_value / 1000000)) WHEN (p_value < '10000000000'::bigint) THEN (6300 + (p_value / 10000000)) WHEN (p_value < '100000000000'::bigint) THEN (7200 + (p_value / 100000000)) WHEN (p_value < '1000000000000'::bigint) THEN (8100 + (p_value / 1000000000)) WHEN (p_value < '10000000000000'::bigint) THEN (9000 + (p_value / '10000000000'::bigint)) WHEN (p_value < '100000000000000'::bigint) THEN (9900 + (p_value / '100000000000'::bigint)) WHEN (p_value < '1000000000000000'::bigint) THEN (10800 + (p_value / '1000000000000'::bigint)) WHEN (p_value < '10000000000000000'::bigint) THEN (11700 + (p_value / '10000000000000'::bigint)) ELSE (((1000 + ((length((p_value)::text) - 4) * 900)) + (p_value / (power((10)::double precision, ((length((p_value)::text) - 3))::double precision))::bigint)) - 100) END;
 
 
 ALTER FUNCTION lb._score_bucket(p_value bigint) OWNER TO lb_owner;

@@ -32,18 +32,19 @@ begin
         from lb._expected_entries(p_board, v_from, v_to, p_first_session) as x
         returning period_start, value
     ),
-
+    counted as (
+        select i.period_start, lb._score_bucket(i.value) as bucket, count(*) as players
+        from inserted as i
+        group by 1, 2
+    ),
     buckets as (
         insert into lb.board_buckets as b (board_no, period_start, bucket, players)
-        select p_board.board_no, i.period_start, lb._score_bucket(i.value), count(*)
-        from inserted as i
-        group by i.period_start, lb._score_bucket(i.value)
-        order by i.period_start, lb._score_bucket(i.value)
+        select p_board.board_no, c.period_start, c.bucket, c.players
+        from counted as c
+        order by c.period_start, c.bucket
         on conflict (board_no, period_start, bucket) do update set players = b.players + excluded.players
-        returning b.players
     )
-
-    select count(*) into v_rows from inserted;
+    select coalesce(sum(c.players), 0) into v_rows from counted as c;
     return v_rows;
 end;
 $$;

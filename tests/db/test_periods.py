@@ -65,3 +65,27 @@ def test_sql_periods_agree_with_each_other_and_with_the_model(conn, board, insta
         assert of <= instant < following
         # the next period starts where this one ends
         assert period_start(board, following) == following
+    _bulk_paths_find_the_same_periods(conn, instants)
+
+
+def _bulk_paths_find_the_same_periods(conn, instants):
+    """lb._expected_entries (bulk fill, backfill, verify, repair) finds a session's period by
+    searching the range's period starts, not with lb._period_of: the two must agree, here
+    over a range of four periods around each instant."""
+    user = conn.execute("select lb.create_player('periods-' || gen_random_uuid())").fetchone()[0]
+    for instant in instants:
+        conn.execute(
+            "insert into lb.game_sessions (user_id, score, game_mode, played_at)"
+            " values (%s, 1, 'classic', %s)",
+            (user, instant),
+        )
+        found = conn.execute(
+            "select x.period_start = lb._period_of(b, %(t)s)"
+            " from lb.boards b, lateral lb._expected_entries(b,"
+            "   lb._period_start(b, lb._period_number(b, %(t)s) - 2),"
+            "   lb._period_start(b, lb._period_number(b, %(t)s) + 2), 0, array[%(u)s]::bigint[]) x"
+            " where b.board_id = 'p'",
+            {"t": instant, "u": user},
+        ).fetchall()
+        assert found == [(True,)], instant
+        conn.execute("delete from lb.game_sessions where user_id = %s", (user,))
