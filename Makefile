@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast lint format schema bench chaos services-up services-down clean
+.PHONY: run test test-fast lint format schema bench bench-scaling chaos services-up services-down clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ SCALE ?= small
 bench: $(STAMP)
 	$(BIN)/python -m ops deps
 	$(BIN)/python -m ops bench $(SCALE)
+
+## bench-scaling: the scaling curve with its 10M-player point (~10 GB of disk, tens of minutes)
+bench-scaling: $(STAMP)
+	$(BIN)/python -m ops deps
+	$(BIN)/python -m ops bench full --only scaling --sizes 100000,1000000,10000000
 
 ## chaos: a chaos soak of MINUTES minutes with every fault kind (report in perf/reports/)
 MINUTES ?= 10

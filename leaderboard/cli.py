@@ -29,6 +29,8 @@ from leaderboard.errors import (
 )
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_UNAVAILABLE, EXIT_SCHEMA = 0, 1, 2, 3, 4
+# lb.seed plays 5 sessions a player and counts sessions in an integer
+MAX_SCALING_PLAYERS = 100_000_000
 
 
 def _minutes(raw: str) -> float:
@@ -54,6 +56,17 @@ def _count(name: str, high: int):
         return value
 
     return parse
+
+
+def _sizes(raw: str) -> tuple[int, ...]:
+    """Players at each point of the scaling curve, 1 to MAX_SCALING_PLAYERS each."""
+    parse = _count("--sizes", MAX_SCALING_PLAYERS)
+    sizes = tuple(parse(part.strip()) for part in raw.split(","))
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"--sizes takes players from 1 to {MAX_SCALING_PLAYERS}, got {raw!r}"
+        )
+    return sizes
 
 
 def _random_seed(raw: str) -> float:
@@ -167,7 +180,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="small: checks the harness; full: 1M players, 5M sessions",
     )
     bench.add_argument("--out", help="report directory (default perf/reports/<timestamp>)")
-    bench.add_argument("--only", help="comma-separated sections: seed,write,http,memory")
+    bench.add_argument(
+        "--only", help="comma-separated sections: seed,write,http,memory,boards,scaling"
+    )
+    bench.add_argument(
+        "--sizes",
+        type=_sizes,
+        help="comma-separated players at each point of the scaling section's curve (5 sessions"
+        " each); full scale: 100000,1000000",
+    )
     bench.add_argument(
         "--soak-seconds",
         type=_count("--soak-seconds", 86_400),
@@ -277,6 +298,7 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
                 out=args.out,
                 only=args.only,
                 soak_seconds=args.soak_seconds,
+                sizes=args.sizes,
             )
         except ValueError as exc:
             raise InvalidArgument(str(exc)) from exc

@@ -7,6 +7,7 @@ status     say what is running
 deps       install what `make test` needs (PostgreSQL, Redis, Chromium, wrk, hey) when missing
 redis-acl  print ACL SETUSER commands for a production Redis (passwords from the environment)
 bench      what `make bench` does: local services, then `leaderboard bench --scale SCALE`
+           (further options go to it: `python -m ops bench full --only scaling --sizes ...`)
 schema     what `make schema` does: write db/schema.sql from a freshly migrated database
 """
 
@@ -84,15 +85,16 @@ def schema() -> int:
             service.stop()
 
 
-def bench(scale: str) -> int:
-    """The benchmark creates its own databases: it runs as the local superuser."""
+def bench(scale: str, options: list[str]) -> int:
+    """The benchmark creates its own databases: it runs as the local superuser. `options` go
+    to `leaderboard bench` as they are (--only, --sizes)."""
     started, extra = up()
     env = {**os.environ, **extra}
     if "DATABASE_URL" in extra:
         env["DATABASE_URL"] = local.postgres().url("postgres")
     try:
         return subprocess.run(
-            [_leaderboard(), "bench", "--scale", scale], env=env, check=False
+            [_leaderboard(), "bench", "--scale", scale, *options], env=env, check=False
         ).returncode
     finally:
         for service in reversed(started):
@@ -109,13 +111,15 @@ def main(argv: list[str] | None = None) -> int:
         "command", choices=["run", "up", "down", "status", "deps", "redis-acl", "bench", "schema"]
     )
     parser.add_argument("scale", nargs="?", default="small", choices=["small", "full"])
-    args = parser.parse_args(argv)
+    args, options = parser.parse_known_args(argv)
     command = args.command
+    if options and command != "bench":
+        parser.error(f"unrecognized arguments: {' '.join(options)}")
     try:
         if command == "run":
             return run()
         if command == "bench":
-            return bench(args.scale)
+            return bench(args.scale, options)
         if command == "schema":
             return schema()
         if command == "up":

@@ -279,7 +279,45 @@ def markdown(r: dict[str, Any]) -> str:
         ]
     if "boards" in r:
         lines += _boards(r["boards"])
+    if "scaling" in r:
+        lines += _scaling(r["scaling"])
     return "\n".join(lines)
+
+
+def _scaling(sc: dict[str, Any]) -> list[str]:
+    """One row per size: how each cost grows with the number of players, on one node."""
+    lines = [
+        "## Scaling on one node",
+        "",
+        "Each size in a fresh database of its own, 5 sessions a player, the global board; no "
+        "targets: the curve a capacity plan starts from.",
+        "",
+        "| players | sessions | seed | database | index build | Redis (used_memory grew; "
+        "global set, per player) | SQL rank p50 / p99 (calls/s) | GET rank p50 / p99, hey "
+        "(requests) | submit TPS (p99) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for p in sc["points"]:
+        sql, rank, submit = p["sql_rank_ms"], p["rank_ms"], p["submit_ms"]
+        lines.append(
+            f"| {_fmt(p['players'])} | {_fmt(p['sessions'])} | {_fmt(p['seed_s'], ' s')} "
+            f"| {_fmt(p['database_mb'], ' MB')} | {_fmt(p['index_s'], ' s')} "
+            f"| {_fmt(p['redis_used_mb'], ' MB')}; {_fmt(p['redis_set_mb'], ' MB')}, "
+            f"{_fmt(p['redis_bytes_per_player'], ' B')} "
+            f"| {_fmt(sql.get('p50'), ' ms')} / {_fmt(sql.get('p99'), ' ms')} "
+            f"({_fmt(p['sql_rank_tps'])}) "
+            f"| {_fmt(rank.get('p50'), ' ms')} / {_fmt(rank.get('p99'), ' ms')} "
+            f"({_fmt(p['rank_requests'])}) "
+            f"| {_fmt(p['submit_tps'])} ({_fmt(submit.get('p99'), ' ms')}) |"
+        )
+    c = sc["commands"]
+    lines += [
+        "",
+        f"Commands (the last size's): seed `{c['seed']}`; index `{c['index']}`; SQL rank "
+        f"`{c['sql_rank']}`; GET rank `{c['rank']}`; submit `{c['submit']}`.",
+        "",
+    ]
+    return lines
 
 
 def _boards(b: dict[str, Any]) -> list[str]:

@@ -32,13 +32,13 @@ from leaderboard import logs, migrate
 from leaderboard.index.keys import Keys
 from leaderboard.index.reader import IndexReader
 from ops.processes import Service, free_port, wait_http
-from perf import boards, memory, pgbench, report, seed, serving, writes
+from perf import boards, memory, pgbench, report, scaling, seed, serving, writes
 
 log = logs.get("bench")
 PREFIX = "lb:bench:"
 KEYS = Keys(PREFIX)
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("seed", "write", "http", "memory", "boards")
+SECTIONS = ("seed", "write", "http", "memory", "boards", "scaling")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class Scale:
     soak_seconds: int
     soak_rate: int
     seed_rounds: int = 1
+    # players at each point of the scaling curve (5 sessions each); --sizes replaces them
+    scaling_sizes: tuple[int, ...] = ()
 
 
 SCALES = {
@@ -75,6 +77,7 @@ SCALES = {
         fallback_rate=50,
         soak_seconds=4,
         soak_rate=100,
+        scaling_sizes=(1_000, 3_000),
     ),
     # the targets: 1M players, 5M sessions
     "full": Scale(
@@ -94,6 +97,8 @@ SCALES = {
         # one load of each varied by 20% between runs (reference 16.4-19.8 s); pairs and a
         # median, as for the write path
         seed_rounds=3,
+        # the 10M point takes ~10 GB and minutes: its own target (make bench-scaling)
+        scaling_sizes=(100_000, 1_000_000),
     ),
 }
 
@@ -113,6 +118,7 @@ class Bench:
         *,
         only: set[str] | None = None,
         soak_seconds: int | None = None,
+        sizes: tuple[int, ...] | None = None,
     ) -> None:
         self.admin_url = admin_url
         self.redis_url = redis_url
@@ -120,6 +126,8 @@ class Bench:
         self.scale = SCALES[scale]
         if soak_seconds is not None:
             self.scale = Scale(**{**self.scale.__dict__, "soak_seconds": soak_seconds})
+        if sizes:
+            self.scale = Scale(**{**self.scale.__dict__, "scaling_sizes": sizes})
         self.out = out
         self.only = only or set(SECTIONS)
         self.bench_url = with_database(admin_url, "lb_bench")
@@ -148,6 +156,8 @@ class Bench:
             self.results["memory"] = memory.run(self)
         if "boards" in self.only:
             self.results["boards"] = boards.run(self)
+        if "scaling" in self.only:
+            self.results["scaling"] = scaling.run(self, self.scale.scaling_sizes)
         self.results["seconds"] = round(time.time() - started, 1)
         (self.out / "report.json").write_text(json.dumps(self.results, indent=2, default=str))
         report.write(self.results, self.raw, self.out)
@@ -193,6 +203,10 @@ class Bench:
         url = self.url_of(database)
         migrate.migrate(url)
         return url
+
+    def drop(self, name: str) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True) as admin:
+            admin.execute(f"drop database if exists {name} with (force)")
 
     def recreate(self, name: str) -> None:
         with psycopg.connect(self.admin_url, autocommit=True) as admin:
@@ -300,6 +314,7 @@ def run_cli(
     out: str | None,
     only: str | None,
     soak_seconds: int | None,
+    sizes: tuple[int, ...] | None = None,
 ) -> dict:
     out_dir = Path(out) if out else HERE / "reports" / time.strftime("%Y%m%d-%H%M%S")
     sections = set(only.split(",")) if only else None
@@ -307,7 +322,13 @@ def run_cli(
     if bad:
         raise ValueError(f"--only takes {', '.join(SECTIONS)}; got {', '.join(sorted(bad))}")
     results = Bench(
-        admin_url, redis_url, scale, out_dir, only=sections, soak_seconds=soak_seconds
+        admin_url,
+        redis_url,
+        scale,
+        out_dir,
+        only=sections,
+        soak_seconds=soak_seconds,
+        sizes=sizes,
     ).run()
     print(f"report: {out_dir / 'report.md'}")
     return results

@@ -126,3 +126,22 @@ def test_create_login_rejects_bad_input(database_url, args, message):
     result = cli("create-login", *args, env={"DATABASE_URL": database_url})
     assert result.returncode == 2
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        ("0", "--sizes takes players from 1 to 100000000, got '0'"),
+        ("1000,lots", "--sizes must be an integer, got 'lots'"),
+        ("200000000", "--sizes must be from 0 to 100000000, got 200000000"),
+    ],
+)
+def test_bench_rejects_bad_sizes_with_exit_2_before_touching_anything(sizes, message):
+    # an unreachable server: a bad --sizes must be refused before any connection is tried
+    env = {
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+        "REDIS_URL": "redis://127.0.0.1:1",
+    }
+    result = cli("bench", "--only", "scaling", "--sizes", sizes, env=env)
+    assert result.returncode == 2
+    assert message in result.stderr

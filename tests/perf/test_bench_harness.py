@@ -69,7 +69,17 @@ def test_the_small_benchmark_runs_every_section_and_writes_a_complete_report(tmp
     assert background["failed"] == 0
     assert http["redis_down_rank"]["source"] == "postgres"
     assert http["redis_down_rank"]["errors"] == {}
+    scaling = results["scaling"]
+    assert [p["players"] for p in scaling["points"]] == [1000, 3000]
+    for point in scaling["points"]:
+        assert point["sessions"] == 5 * point["players"]
+        assert 0 < point["index_members"] == point["players_ranked"] <= point["players"]
+        for measured in ("redis_set_mb", "redis_bytes_per_player", "rank_requests", "submit_tps"):
+            assert point[measured] > 0, measured
+        assert point["sql_rank_ms"]["p99"] > 0
+        assert point["rank_ms"]["p99"] > 0
     report = (out / "report.md").read_text()
+    assert "Scaling on one node" in report
     assert "Which server" in report
     assert "while writes go on" in report
 
