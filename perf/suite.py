@@ -142,7 +142,13 @@ class Bench:
         self.results["machine"] = machine()
         self.results["scale"] = {"name": self.scale_name, **self.scale.__dict__}
         only = "" if self.only == set(SECTIONS) else f" --only {','.join(sorted(self.only))}"
-        self.results["command"] = f"leaderboard bench --scale {self.scale_name}{only}"
+        sizes = ""
+        if (
+            "scaling" in self.only
+            and self.scale.scaling_sizes != SCALES[self.scale_name].scaling_sizes
+        ):
+            sizes = " --sizes " + ",".join(str(n) for n in self.scale.scaling_sizes)
+        self.results["command"] = f"leaderboard bench --scale {self.scale_name}{only}{sizes}"
         # write, http and memory run on lb_bench; boards and scaling seed databases of their own
         needs_bench = bool(self.only & {"write", "http", "memory"})
         if "seed" in self.only or (needs_bench and not self._bench_database_ready()):
