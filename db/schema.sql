@@ -190,6 +190,28 @@ $$;
 ALTER FUNCTION lb._bump_epoch() OWNER TO lb_owner;
 
 --
+-- Name: _check_page(integer, integer); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._check_page(p_limit integer, p_offset integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+    if p_limit is null or p_limit not between 1 and lb._max_page() then
+        perform lb._invalid_argument(
+            'p_limit', format('must be an integer from 1 to %s', lb._max_page()), p_limit::text
+        );
+    end if;
+    if p_offset is null or p_offset < 0 then
+        perform lb._invalid_argument('p_offset', 'must be a non-negative integer', p_offset::text);
+    end if;
+end;
+$$;
+
+
+ALTER FUNCTION lb._check_page(p_limit integer, p_offset integer) OWNER TO lb_owner;
+
+--
 -- Name: _describe_board(lb.boards); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -953,6 +975,173 @@ $$;
 ALTER FUNCTION lb._session_entries(p_session_id bigint) OWNER TO lb_owner;
 
 --
+-- Name: _shard_around(text, timestamp with time zone, bigint, timestamp with time zone, bigint, integer); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._shard_around(p_board text, p_period_key timestamp with time zone, p_value bigint, p_tie_at timestamp with time zone, p_user_id bigint, p_radius integer) RETURNS TABLE(side integer, user_id bigint, username text, value bigint, tie_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    v_board lb.boards;
+begin
+    v_board := lb._board(p_board);
+    -- the same index range scans as lb.players_around: O(radius), not O(rank)
+    return query
+    select w.side, w.user_id, u.username, w.value, w.tie_at
+    from (
+        (select -1 as side, e.user_id, e.value, e.tie_at from lb.board_entries as e
+            where
+                e.board_no = v_board.board_no and e.period_start = p_period_key
+                and e.value = p_value and (e.tie_at, e.user_id) < (p_tie_at, p_user_id)
+            order by e.tie_at desc, e.user_id desc limit p_radius)
+        union all
+        (select -1, e.user_id, e.value, e.tie_at from lb.board_entries as e
+            where
+                e.board_no = v_board.board_no and e.period_start = p_period_key
+                and e.value > p_value
+            order by e.value, e.tie_at desc, e.user_id desc limit p_radius)
+        union all
+        (select 1, e.user_id, e.value, e.tie_at from lb.board_entries as e
+            where
+                e.board_no = v_board.board_no and e.period_start = p_period_key
+                and e.value = p_value and (e.tie_at, e.user_id) > (p_tie_at, p_user_id)
+            order by e.tie_at, e.user_id limit p_radius)
+        union all
+        (select 1, e.user_id, e.value, e.tie_at from lb.board_entries as e
+            where
+                e.board_no = v_board.board_no and e.period_start = p_period_key
+                and e.value < p_value
+            order by e.value desc, e.tie_at, e.user_id limit p_radius)
+    ) as w
+    inner join lb.users as u on w.user_id = u.id;
+end;
+$$;
+
+
+ALTER FUNCTION lb._shard_around(p_board text, p_period_key timestamp with time zone, p_value bigint, p_tie_at timestamp with time zone, p_user_id bigint, p_radius integer) OWNER TO lb_owner;
+
+--
+-- Name: _shard_count_before(text, timestamp with time zone, bigint[], timestamp with time zone[], bigint[]); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._shard_count_before(p_board text, p_period_key timestamp with time zone, p_values bigint[], p_tie_ats timestamp with time zone[], p_user_ids bigint[]) RETURNS TABLE(ord integer, before bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    v_board lb.boards;
+begin
+    v_board := lb._board(p_board);
+    return query
+    select
+        a.ord::integer,
+        lb._rank_in_period(
+            v_board.board_no, p_period_key, v_board.tie_break, a.value, a.tie_at, a.user_id
+        ) - 1
+    from unnest(p_values, p_tie_ats, p_user_ids) with ordinality as a (value, tie_at, user_id, ord);
+end;
+$$;
+
+
+ALTER FUNCTION lb._shard_count_before(p_board text, p_period_key timestamp with time zone, p_values bigint[], p_tie_ats timestamp with time zone[], p_user_ids bigint[]) OWNER TO lb_owner;
+
+--
+-- Name: _shard_entry(bigint, text, timestamp with time zone, boolean, integer); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._shard_entry(p_user_id bigint, p_board text, p_period timestamp with time zone, p_around boolean, p_radius integer) RETURNS TABLE(user_id bigint, username text, value bigint, tie_at timestamp with time zone, tie_break text, period_key timestamp with time zone, period_end timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    v_board lb.boards;
+    v_period timestamptz;
+begin
+    if p_user_id is null or p_user_id <= 0 then
+        perform lb._invalid_argument('p_user_id', 'must be a positive integer', p_user_id::text);
+    end if;
+    if p_around and (p_radius is null or p_radius not between 0 and lb._max_radius()) then
+        perform lb._invalid_argument(
+            'p_radius', format('must be an integer from 0 to %s', lb._max_radius()), p_radius::text
+        );
+    end if;
+    v_board := lb._board(p_board);
+    if not p_around then
+        v_period := lb._resolve_period(v_board, p_period);
+    end if;
+    if not exists (select from lb.users as u where u.id = p_user_id) then
+        raise exception using
+            errcode = 'no_data_found',
+            message = format('player %s does not exist', p_user_id),
+            column = 'p_user_id';
+    end if;
+    if p_around then
+        v_period := lb._resolve_period(v_board, p_period);
+    end if;
+    return query
+    select
+        u.id, u.username, e.value, e.tie_at, v_board.tie_break, v_period,
+        lb._period_end(v_board, v_period)
+    from lb.users as u
+    left join lb.board_entries as e
+        on e.board_no = v_board.board_no and e.period_start = v_period and u.id = e.user_id
+    where u.id = p_user_id;
+end;
+$$;
+
+
+ALTER FUNCTION lb._shard_entry(p_user_id bigint, p_board text, p_period timestamp with time zone, p_around boolean, p_radius integer) OWNER TO lb_owner;
+
+--
+-- Name: _shard_of_name(text, integer); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._shard_of_name(p_username text, p_shards integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    select abs(hashtext(lower(p_username)) % p_shards)
+$$;
+
+
+ALTER FUNCTION lb._shard_of_name(p_username text, p_shards integer) OWNER TO lb_owner;
+
+--
+-- Name: _shard_page(integer, integer, text, timestamp with time zone); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) RETURNS TABLE(user_id bigint, username text, value bigint, tie_at timestamp with time zone, tie_break text, period_key timestamp with time zone, period_end timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    v_board lb.boards;
+    v_period timestamptz;
+begin
+    perform lb._check_page(p_limit, p_offset);
+    v_board := lb._board(p_board);
+    v_period := lb._resolve_period(v_board, p_period);
+    return query
+    select
+        null::bigint, null::text, null::bigint, null::timestamptz, v_board.tie_break, v_period,
+        lb._period_end(v_board, v_period);
+    return query
+    select e.user_id, u.username, e.value, e.tie_at, null::text, null::timestamptz, null::timestamptz
+    from (
+        select e.user_id, e.value, e.tie_at
+        from lb.board_entries as e
+        where e.board_no = v_board.board_no and e.period_start = v_period
+        order by e.value desc, e.tie_at, e.user_id
+        limit p_limit::bigint + p_offset
+    ) as e
+    inner join lb.users as u on e.user_id = u.id;
+end;
+$$;
+
+
+ALTER FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) OWNER TO lb_owner;
+
+--
 -- Name: _total_out_of_range(bigint, integer, text, timestamp with time zone); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -1120,6 +1309,53 @@ $$;
 ALTER FUNCTION lb.clear_all() OWNER TO lb_owner;
 
 --
+-- Name: configure_shard(integer, integer); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.configure_shard(p_shard integer, p_shards integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    v_config lb.shard_config;
+begin
+    if p_shards is null or p_shards not between 1 and 1024 then
+        perform lb._invalid_argument('p_shards', 'must be an integer from 1 to 1024', p_shards::text);
+    end if;
+    if p_shard is null or p_shard not between 0 and p_shards - 1 then
+        perform lb._invalid_argument(
+            'p_shard', format('must be an integer from 0 to %s', p_shards - 1), p_shard::text
+        );
+    end if;
+    lock table lb.users, lb.game_sessions in exclusive mode;
+    select c.* into v_config from lb.shard_config as c;
+    if (v_config.shard, v_config.shards) = (p_shard, p_shards) then
+        return;
+    end if;
+    if exists (select from lb.users) or exists (select from lb.game_sessions) then
+        perform lb._invalid_argument(
+            'p_shard', format(
+                'cannot change on a database that has players (it is shard %s of %s)',
+                v_config.shard, v_config.shards
+            ), p_shard::text
+        );
+    end if;
+    update lb.shard_config set shard = p_shard, shards = p_shards;
+    execute format(
+        'alter table lb.users alter column id set increment by %s set start with %s restart',
+        p_shards, p_shard + 1
+    );
+    execute format(
+        'alter table lb.game_sessions alter column id set increment by %s set start with %s restart',
+        p_shards, p_shard + 1
+    );
+end;
+$$;
+
+
+ALTER FUNCTION lb.configure_shard(p_shard integer, p_shards integer) OWNER TO lb_owner;
+
+--
 -- Name: create_board(text, text, text, text, text, text, integer, interval, timestamp without time zone, timestamp with time zone, timestamp with time zone, boolean, boolean); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -1266,6 +1502,7 @@ CREATE FUNCTION lb.create_player(p_username text) RETURNS bigint
     AS $_$
 declare
     v_id bigint;
+    v_config lb.shard_config;
 begin
     if p_username is null or length(p_username) not between 1 and lb._max_username_length() then
         perform lb._invalid_argument(
@@ -1276,6 +1513,18 @@ begin
         perform lb._invalid_argument(
             'p_username', 'may contain only letters A-Z a-z, digits, "_", "." and "-"', p_username
         );
+    end if;
+    -- a shard takes only its own names: the same name on two shards would be two players
+    select c.* into v_config from lb.shard_config as c;
+    if v_config.shards > 1 and lb._shard_of_name(p_username, v_config.shards) <> v_config.shard then
+        raise exception using
+            errcode = 'LB002',
+            message = format(
+                'p_username %L belongs to shard %s, not to this shard %s of %s: create players '
+                'through the proxy database', p_username,
+                lb._shard_of_name(p_username, v_config.shards), v_config.shard, v_config.shards
+            ),
+            column = 'p_username';
     end if;
     insert into lb.users (username) values (p_username) returning id into v_id;
     return v_id;
@@ -2380,14 +2629,7 @@ declare
     v_board lb.boards;
     v_period timestamptz;
 begin
-    if p_limit is null or p_limit not between 1 and lb._max_page() then
-        perform lb._invalid_argument(
-            'p_limit', format('must be an integer from 1 to %s', lb._max_page()), p_limit::text
-        );
-    end if;
-    if p_offset is null or p_offset < 0 then
-        perform lb._invalid_argument('p_offset', 'must be a non-negative integer', p_offset::text);
-    end if;
+    perform lb._check_page(p_limit, p_offset);
     v_board := lb._board(p_board);
     v_period := lb._resolve_period(v_board, p_period);
     -- Only the first row's rank needs the histogram: on shared boards a later row whose value
@@ -2689,6 +2931,21 @@ CREATE TABLE lb.idempotency_keys (
 ALTER TABLE lb.idempotency_keys OWNER TO lb_owner;
 
 --
+-- Name: shard_config; Type: TABLE; Schema: lb; Owner: lb_owner
+--
+
+CREATE TABLE lb.shard_config (
+    singleton boolean DEFAULT true NOT NULL,
+    shard integer DEFAULT 0 NOT NULL,
+    shards integer DEFAULT 1 NOT NULL,
+    CONSTRAINT shard_config_shard_check CHECK ((((shards >= 1) AND (shards <= 1024)) AND ((shard >= 0) AND (shard <= (shards - 1))))),
+    CONSTRAINT shard_config_singleton_check CHECK (singleton)
+);
+
+
+ALTER TABLE lb.shard_config OWNER TO lb_owner;
+
+--
 -- Name: users; Type: TABLE; Schema: lb; Owner: lb_owner
 --
 
@@ -2778,6 +3035,14 @@ ALTER TABLE ONLY lb.game_sessions
 
 ALTER TABLE ONLY lb.idempotency_keys
     ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (idempotency_key);
+
+
+--
+-- Name: shard_config shard_config_pkey; Type: CONSTRAINT; Schema: lb; Owner: lb_owner
+--
+
+ALTER TABLE ONLY lb.shard_config
+    ADD CONSTRAINT shard_config_pkey PRIMARY KEY (singleton);
 
 
 --
@@ -2896,6 +3161,13 @@ REVOKE ALL ON FUNCTION lb._bucket_floor(p_bucket bigint) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION lb._bump_epoch() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _check_page(p_limit integer, p_offset integer); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._check_page(p_limit integer, p_offset integer) FROM PUBLIC;
 
 
 --
@@ -3102,6 +3374,48 @@ REVOKE ALL ON FUNCTION lb._session_entries(p_session_id bigint) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION _shard_around(p_board text, p_period_key timestamp with time zone, p_value bigint, p_tie_at timestamp with time zone, p_user_id bigint, p_radius integer); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._shard_around(p_board text, p_period_key timestamp with time zone, p_value bigint, p_tie_at timestamp with time zone, p_user_id bigint, p_radius integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb._shard_around(p_board text, p_period_key timestamp with time zone, p_value bigint, p_tie_at timestamp with time zone, p_user_id bigint, p_radius integer) TO lb_web;
+
+
+--
+-- Name: FUNCTION _shard_count_before(p_board text, p_period_key timestamp with time zone, p_values bigint[], p_tie_ats timestamp with time zone[], p_user_ids bigint[]); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._shard_count_before(p_board text, p_period_key timestamp with time zone, p_values bigint[], p_tie_ats timestamp with time zone[], p_user_ids bigint[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb._shard_count_before(p_board text, p_period_key timestamp with time zone, p_values bigint[], p_tie_ats timestamp with time zone[], p_user_ids bigint[]) TO lb_game_server;
+GRANT ALL ON FUNCTION lb._shard_count_before(p_board text, p_period_key timestamp with time zone, p_values bigint[], p_tie_ats timestamp with time zone[], p_user_ids bigint[]) TO lb_web;
+
+
+--
+-- Name: FUNCTION _shard_entry(p_user_id bigint, p_board text, p_period timestamp with time zone, p_around boolean, p_radius integer); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._shard_entry(p_user_id bigint, p_board text, p_period timestamp with time zone, p_around boolean, p_radius integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb._shard_entry(p_user_id bigint, p_board text, p_period timestamp with time zone, p_around boolean, p_radius integer) TO lb_game_server;
+GRANT ALL ON FUNCTION lb._shard_entry(p_user_id bigint, p_board text, p_period timestamp with time zone, p_around boolean, p_radius integer) TO lb_web;
+
+
+--
+-- Name: FUNCTION _shard_of_name(p_username text, p_shards integer); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._shard_of_name(p_username text, p_shards integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) TO lb_game_server;
+GRANT ALL ON FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) TO lb_web;
+
+
+--
 -- Name: FUNCTION _total_out_of_range(p_user_id bigint, p_score integer, p_game_mode text, p_at timestamp with time zone); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
@@ -3155,6 +3469,13 @@ GRANT ALL ON FUNCTION lb.claim_feed() TO lb_bridge;
 
 REVOKE ALL ON FUNCTION lb.clear_all() FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.clear_all() TO lb_web;
+
+
+--
+-- Name: FUNCTION configure_shard(p_shard integer, p_shards integer); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.configure_shard(p_shard integer, p_shards integer) FROM PUBLIC;
 
 
 --

@@ -133,6 +133,11 @@ def translate(exc: psycopg.Error, write: bool = False) -> LeaderboardError:
     rolled back: a definitive "not written". A write whose connection was lost, or whose
     session was ended (FATAL), may have committed before the failure: OutcomeUnknown."""
     if isinstance(exc, psycopg.OperationalError):
+        # a sharded proxy's 08006: a shard was lost during the call (db/proxy/functions/_reraise)
+        if exc.sqlstate == "08006" and write:
+            return OutcomeUnknown()
+        if exc.sqlstate == "08001":
+            return Unavailable("a shard of the database is unavailable; retry shortly")
         if exc.diag.severity_nonlocalized == "ERROR":
             return Unavailable("the database is busy (a timeout expired); retry shortly")
         if write:

@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("ACL SETUSER " + line.removeprefix("user "))
         elif command == "deps":
             postgres.bin_dir()
+            postgres.ensure_plproxy()  # the sharded test tier's proxy database
             redis_server.server_binary()
             # the browser tests' Chromium; wrk and hey for the benchmark harness test
             packages.ensure_programs({"chromium": "chromium", "wrk": "wrk", "hey": "hey"})

@@ -58,6 +58,14 @@ def bin_dir() -> Path:
     return found[-1]
 
 
+def ensure_plproxy() -> None:
+    """PL/Proxy for the server bin_dir() runs (a sharded deployment's proxy database), from
+    Debian's postgresql-<version>-plproxy when it is missing."""
+    version = bin_dir().parent.name
+    if not Path(f"/usr/share/postgresql/{version}/extension/plproxy.control").exists():
+        packages.install(f"postgresql-{version}-plproxy")
+
+
 def _bin_dirs() -> list[Path]:
     dirs = [Path(p).parent for p in glob.glob("/usr/lib/postgresql/*/bin/initdb")]
     return sorted(dirs, key=lambda d: int(d.parent.name) if d.parent.name.isdigit() else 0)

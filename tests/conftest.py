@@ -20,6 +20,7 @@ from pytest_postgresql import factories
 
 from leaderboard import logs, migrate
 from tests.support.servers import ADMIN_TOKEN, PG, REDIS, url_for
+from tests.support.shards import CLUSTERS, ProxyConnection, ShardedDatabase
 
 # The suite sees none of the developer's settings: every server and knob a test uses comes
 # from its fixtures (a DATABASE_URL left exported must not point a test at a real database).
@@ -37,6 +38,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if CLUSTERS.started:
+        CLUSTERS.close()
     REDIS.kill()
     shutil.rmtree(REDIS.root, ignore_errors=True)
     PG.destroy()
@@ -63,6 +66,36 @@ def conn(database_url: str) -> Iterator[psycopg.Connection]:
     """An autocommit connection to this test's fresh database."""
     with psycopg.connect(database_url, autocommit=True) as connection:
         yield connection
+
+
+@pytest.fixture
+def sharded() -> Iterator[ShardedDatabase]:
+    """Fresh databases on the sharded topology: two shards behind a PL/Proxy database."""
+    if not CLUSTERS.started:
+        CLUSTERS.start()
+    db = CLUSTERS.create()
+    yield db
+    CLUSTERS.drop(db)
+
+
+@pytest.fixture(params=["node", "sharded"])
+def api(request: pytest.FixtureRequest) -> Iterator[psycopg.Connection]:
+    """The SQL API as game servers reach it: one node, or the proxy of the sharded topology
+    with the same functions. A test of the API contract takes this instead of `conn` and runs
+    against both."""
+    if request.param == "node":
+        with psycopg.connect(request.getfixturevalue("database_url"), autocommit=True) as node:
+            yield node
+        return
+    db: ShardedDatabase = request.getfixturevalue("sharded")
+    shards = [psycopg.connect(url, autocommit=True) for url in db.shard_urls]
+    try:
+        with ProxyConnection.connect(db.proxy_url, autocommit=True) as proxy:
+            proxy.shards = shards
+            yield proxy
+    finally:
+        for shard in shards:
+            shard.close()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_id bigint;
+    v_config lb.shard_config;
 begin
     if p_username is null or length(p_username) not between 1 and lb._max_username_length() then
         perform lb._invalid_argument(
@@ -19,6 +20,18 @@ begin
         perform lb._invalid_argument(
             'p_username', 'may contain only letters A-Z a-z, digits, "_", "." and "-"', p_username
         );
+    end if;
+    -- a shard takes only its own names: the same name on two shards would be two players
+    select c.* into v_config from lb.shard_config as c;
+    if v_config.shards > 1 and lb._shard_of_name(p_username, v_config.shards) <> v_config.shard then
+        raise exception using
+            errcode = 'LB002',
+            message = format(
+                'p_username %L belongs to shard %s, not to this shard %s of %s: create players '
+                'through the proxy database', p_username,
+                lb._shard_of_name(p_username, v_config.shards), v_config.shard, v_config.shards
+            ),
+            column = 'p_username';
     end if;
     insert into lb.users (username) values (p_username) returning id into v_id;
     return v_id;

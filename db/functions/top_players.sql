@@ -24,14 +24,7 @@ declare
     v_board lb.boards;
     v_period timestamptz;
 begin
-    if p_limit is null or p_limit not between 1 and lb._max_page() then
-        perform lb._invalid_argument(
-            'p_limit', format('must be an integer from 1 to %s', lb._max_page()), p_limit::text
-        );
-    end if;
-    if p_offset is null or p_offset < 0 then
-        perform lb._invalid_argument('p_offset', 'must be a non-negative integer', p_offset::text);
-    end if;
+    perform lb._check_page(p_limit, p_offset);
     v_board := lb._board(p_board);
     v_period := lb._resolve_period(v_board, p_period);
     -- Only the first row's rank needs the histogram: on shared boards a later row whose value

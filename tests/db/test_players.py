@@ -16,10 +16,10 @@ def test_create_player_returns_increasing_ids(conn):
     assert row == ("bob_2.x-y", True)
 
 
-def test_fifty_characters_is_the_limit(conn):
-    conn.execute("select lb.create_player(%s)", ("a" * 50,))
+def test_fifty_characters_is_the_limit(api):
+    api.execute("select lb.create_player(%s)", ("a" * 50,))
     assert_rejected(
-        conn,
+        api,
         "22023",
         "p_username must be 1 to 50 characters",
         "select lb.create_player(%s)",
@@ -40,14 +40,14 @@ def test_fifty_characters_is_the_limit(conn):
         ("nul\x01", "p_username may contain only letters"),
     ],
 )
-def test_bad_usernames_are_rejected_and_nothing_is_written(conn, username, fragment):
-    assert_rejected(conn, "22023", fragment, "select lb.create_player(%s)", (username,))
+def test_bad_usernames_are_rejected_and_nothing_is_written(api, username, fragment):
+    assert_rejected(api, "22023", fragment, "select lb.create_player(%s)", (username,))
 
 
-def test_duplicate_username_is_23505_regardless_of_case(conn):
-    conn.execute("select lb.create_player('Alice')")
+def test_duplicate_username_is_23505_regardless_of_case(api):
+    api.execute("select lb.create_player('Alice')")
     error = assert_rejected(
-        conn, "23505", "p_username 'alice' is already taken", "select lb.create_player('alice')"
+        api, "23505", "p_username 'alice' is already taken", "select lb.create_player('alice')"
     )
     assert error.diag.column_name == "p_username"
 

@@ -12,36 +12,36 @@ def make_players(conn, n):
     return [conn.execute("select lb.create_player(%s)", (f"p{i}",)).fetchone()[0] for i in range(n)]
 
 
-def test_ties_share_a_rank_and_the_next_rank_skips(conn):
-    a, b, c, d = make_players(conn, 4)
+def test_ties_share_a_rank_and_the_next_rank_skips(api):
+    a, b, c, d = make_players(api, 4)
     for uid, score in ((b, 100), (a, 100), (c, 90)):
-        conn.execute("select lb.submit_score(%s, %s)", (uid, score))
-    top = conn.execute("select rank, user_id, total_score from lb.top_players()").fetchall()
+        api.execute("select lb.submit_score(%s, %s)", (uid, score))
+    top = api.execute("select rank, user_id, total_score from lb.top_players()").fetchall()
     assert top == [(1, a, 100), (1, b, 100), (3, c, 90)]
-    assert conn.execute("select rank from lb.player_rank(%s)", (b,)).fetchone() == (1,)
-    assert conn.execute("select rank from lb.player_rank(%s)", (c,)).fetchone() == (3,)
+    assert api.execute("select rank from lb.player_rank(%s)", (b,)).fetchone() == (1,)
+    assert api.execute("select rank from lb.player_rank(%s)", (c,)).fetchone() == (3,)
     # d never played: total 0, rank null, and not listed
-    assert conn.execute(
+    assert api.execute(
         "select user_id, username, total_score, rank from lb.player_rank(%s)", (d,)
     ).fetchone() == (d, "p3", 0, None)
 
 
-def test_a_score_of_zero_ranks_the_player(conn):
-    (a,) = make_players(conn, 1)
-    conn.execute("select lb.submit_score(%s, 0)", (a,))
-    assert conn.execute("select total_score, rank from lb.player_rank(%s)", (a,)).fetchone() == (
+def test_a_score_of_zero_ranks_the_player(api):
+    (a,) = make_players(api, 1)
+    api.execute("select lb.submit_score(%s, 0)", (a,))
+    assert api.execute("select total_score, rank from lb.player_rank(%s)", (a,)).fetchone() == (
         0,
         1,
     )
 
 
-def test_player_rank_errors(conn):
-    assert_rejected(conn, "P0002", "player 42 does not exist", "select * from lb.player_rank(42)")
+def test_player_rank_errors(api):
+    assert_rejected(api, "P0002", "player 42 does not exist", "select * from lb.player_rank(42)")
     assert_rejected(
-        conn, "22023", "p_user_id must be a positive integer", "select * from lb.player_rank(null)"
+        api, "22023", "p_user_id must be a positive integer", "select * from lb.player_rank(null)"
     )
     assert_rejected(
-        conn, "22023", "p_user_id must be a positive integer", "select * from lb.player_rank(-1)"
+        api, "22023", "p_user_id must be a positive integer", "select * from lb.player_rank(-1)"
     )
 
 
@@ -55,29 +55,27 @@ def test_player_rank_errors(conn):
         (10, None, "p_offset"),
     ],
 )
-def test_top_players_argument_errors(conn, limit, offset, fragment):
-    assert_rejected(
-        conn, "22023", fragment, "select * from lb.top_players(%s, %s)", (limit, offset)
-    )
+def test_top_players_argument_errors(api, limit, offset, fragment):
+    assert_rejected(api, "22023", fragment, "select * from lb.top_players(%s, %s)", (limit, offset))
 
 
-def test_pages_continue_ranks_across_a_tie_at_the_page_boundary(conn):
-    players = make_players(conn, 6)
+def test_pages_continue_ranks_across_a_tie_at_the_page_boundary(api):
+    players = make_players(api, 6)
     for uid, score in zip(players, (50, 40, 40, 40, 30, 20), strict=True):
-        conn.execute("select lb.submit_score(%s, %s)", (uid, score))
-    page = conn.execute("select rank, user_id from lb.top_players(2, 2)").fetchall()
+        api.execute("select lb.submit_score(%s, %s)", (uid, score))
+    page = api.execute("select rank, user_id from lb.top_players(2, 2)").fetchall()
     assert page == [(2, players[2]), (2, players[3])]
-    page = conn.execute("select rank, user_id from lb.top_players(3, 3)").fetchall()
+    page = api.execute("select rank, user_id from lb.top_players(3, 3)").fetchall()
     assert page == [(2, players[3]), (5, players[4]), (6, players[5])]
-    assert conn.execute("select * from lb.top_players(10, 100)").fetchall() == []
+    assert api.execute("select * from lb.top_players(10, 100)").fetchall() == []
 
 
-def test_players_around_is_the_window_in_leaderboard_order(conn):
-    players = make_players(conn, 7)
+def test_players_around_is_the_window_in_leaderboard_order(api):
+    players = make_players(api, 7)
     scores = (70, 60, 60, 60, 40, 30, 10)
     for uid, score in zip(players, scores, strict=True):
-        conn.execute("select lb.submit_score(%s, %s)", (uid, score))
-    window = conn.execute(
+        api.execute("select lb.submit_score(%s, %s)", (uid, score))
+    window = api.execute(
         "select rank, user_id from lb.players_around(%s, 2)", (players[2],)
     ).fetchall()
     assert window == [
@@ -87,30 +85,30 @@ def test_players_around_is_the_window_in_leaderboard_order(conn):
         (2, players[3]),
         (5, players[4]),
     ]
-    edge = conn.execute("select user_id from lb.players_around(%s, 3)", (players[6],)).fetchall()
+    edge = api.execute("select user_id from lb.players_around(%s, 3)", (players[6],)).fetchall()
     assert [u for (u,) in edge] == players[3:]
 
 
-def test_players_around_a_player_without_sessions_is_that_player_alone(conn):
-    a, b = make_players(conn, 2)
-    conn.execute("select lb.submit_score(%s, 5)", (a,))
-    assert conn.execute(
+def test_players_around_a_player_without_sessions_is_that_player_alone(api):
+    a, b = make_players(api, 2)
+    api.execute("select lb.submit_score(%s, 5)", (a,))
+    assert api.execute(
         "select rank, user_id, username, total_score from lb.players_around(%s)", (b,)
     ).fetchall() == [(None, b, "p1", 0)]
     assert_rejected(
-        conn,
+        api,
         "22023",
         "p_radius must be an integer from 0 to 50",
         "select * from lb.players_around(%s, 51)",
         (a,),
     )
-    assert_rejected(conn, "P0002", "does not exist", "select * from lb.players_around(999)")
+    assert_rejected(api, "P0002", "does not exist", "select * from lb.players_around(999)")
 
 
-def test_histogram_rank_is_exact_across_bucket_boundaries(conn):
+def test_histogram_rank_is_exact_across_bucket_boundaries(api):
     """Totals straddling bucket edges (every value below 1,000 is a bucket; above, 1% wide:
     999 | 1,000-1,009 | ... | 9,990-9,999 | 10,000-10,099), with ties in different buckets."""
-    players = make_players(conn, 14)
+    players = make_players(api, 14)
     totals = [
         0,
         999,
@@ -131,16 +129,14 @@ def test_histogram_rank_is_exact_across_bucket_boundaries(conn):
         remaining = total
         while True:
             step = min(remaining, 1_000_000)
-            conn.execute("select lb.submit_score(%s, %s)", (uid, step))
+            api.execute("select lb.submit_score(%s, %s)", (uid, step))
             remaining -= step
             if remaining == 0:
                 break
     want = expected_ranks(dict(zip(players, totals, strict=True)))
     for uid in players:
-        assert (
-            conn.execute("select rank from lb.player_rank(%s)", (uid,)).fetchone()[0] == want[uid]
-        )
-    check_histogram(conn)
+        assert api.execute("select rank from lb.player_rank(%s)", (uid,)).fetchone()[0] == want[uid]
+    check_histogram(api)
 
 
 @settings(
@@ -153,30 +149,30 @@ def test_histogram_rank_is_exact_across_bucket_boundaries(conn):
     ),
     offset=st.integers(0, 8),
 )
-def test_every_path_agrees_with_the_obvious_ranking(conn, submits, offset):
-    conn.execute("select lb.clear_all()")  # a fresh leaderboard for every example
-    players = make_players(conn, 8)
+def test_every_path_agrees_with_the_obvious_ranking(api, submits, offset):
+    api.execute("select lb.clear_all()")  # a fresh leaderboard for every example
+    players = make_players(api, 8)
     totals: dict[int, int] = {}
     for index, score in submits:
         uid = players[index]
-        conn.execute("select lb.submit_score(%s, %s)", (uid, score))
+        api.execute("select lb.submit_score(%s, %s)", (uid, score))
         totals[uid] = totals.get(uid, 0) + score
     ranks = expected_ranks(totals)
     order = expected_order(totals)
-    top = conn.execute("select rank, user_id, total_score from lb.top_players(100)").fetchall()
+    top = api.execute("select rank, user_id, total_score from lb.top_players(100)").fetchall()
     assert top == [(ranks[u], u, totals[u]) for u in order]
-    page = conn.execute("select rank, user_id from lb.top_players(3, %s)", (offset,)).fetchall()
+    page = api.execute("select rank, user_id from lb.top_players(3, %s)", (offset,)).fetchall()
     assert page == [(ranks[u], u) for u in order[offset : offset + 3]]
     for uid in players:
-        row = conn.execute("select total_score, rank from lb.player_rank(%s)", (uid,)).fetchone()
+        row = api.execute("select total_score, rank from lb.player_rank(%s)", (uid,)).fetchone()
         assert row == (totals.get(uid, 0), ranks.get(uid))
         if uid in totals:
-            window = conn.execute(
+            window = api.execute(
                 "select rank, user_id from lb.players_around(%s, 2)", (uid,)
             ).fetchall()
             at = order.index(uid)
             assert window == [(ranks[u], u) for u in order[max(0, at - 2) : at + 3]]
-    check_histogram(conn)
+    check_histogram(api)
 
 
 @settings(

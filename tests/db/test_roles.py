@@ -16,6 +16,10 @@ GRANTS = {
         "board_periods",
         "session_boards",
         "limits",
+        # what the proxy of a sharded deployment calls on the shards as this login
+        "_shard_page",
+        "_shard_entry",
+        "_shard_count_before",
     },
     "lb_web": {
         "submit_score",
@@ -40,6 +44,10 @@ GRANTS = {
         "repair_histogram",
         "read_entries",
         "limits",
+        "_shard_page",
+        "_shard_entry",
+        "_shard_count_before",
+        "_shard_around",
     },
     "lb_bridge": {
         "poll_changes",

@@ -15,6 +15,12 @@ def player(conn):
     return conn.execute("select lb.create_player('player_one')").fetchone()[0]
 
 
+@pytest.fixture
+def api_player(api):
+    """A player created through the API under test (one node or the sharded proxy)."""
+    return api.execute("select lb.create_player('player_one')").fetchone()[0]
+
+
 def submit(conn, user_id, score, mode="classic", key=None):
     return conn.execute(SUBMIT, (user_id, score, mode, key)).fetchone()
 
@@ -40,13 +46,13 @@ def test_game_mode_defaults_to_classic(conn, player):
 
 
 @pytest.mark.parametrize("score", [0, 1, 999_999, 1_000_000])
-def test_score_bounds_are_inclusive(conn, player, score):
-    assert submit(conn, player, score)[3] == score
+def test_score_bounds_are_inclusive(api, api_player, score):
+    assert submit(api, api_player, score)[3] == score
 
 
 @pytest.mark.parametrize("mode", ["classic", "ranked", "casual", "tournament"])
-def test_every_game_mode_is_accepted(conn, player, mode):
-    submit(conn, player, 1, mode)
+def test_every_game_mode_is_accepted(api, api_player, mode):
+    submit(api, api_player, 1, mode)
 
 
 @pytest.mark.parametrize(
@@ -75,10 +81,12 @@ def test_every_game_mode_is_accepted(conn, player, mode):
         ((987654321, 1, "classic", None), "P0002", "player 987654321 does not exist"),
     ],
 )
-def test_bad_arguments_are_rejected_and_nothing_is_written(conn, player, args, sqlstate, fragment):
-    args = tuple(player if a == "PLAYER" else a for a in args)
-    submit(conn, player, 10)  # some prior state that must survive untouched
-    error = assert_rejected(conn, sqlstate, fragment, SUBMIT, args)
+def test_bad_arguments_are_rejected_and_nothing_is_written(
+    api, api_player, args, sqlstate, fragment
+):
+    args = tuple(api_player if a == "PLAYER" else a for a in args)
+    submit(api, api_player, 10)  # some prior state that must survive untouched
+    error = assert_rejected(api, sqlstate, fragment, SUBMIT, args)
     assert error.diag.column_name in {"p_user_id", "p_score", "p_game_mode", "p_idempotency_key"}
 
 
@@ -94,26 +102,26 @@ def test_total_never_exceeds_2_pow_53_minus_1(conn, player):
     assert error.diag.column_name == "p_score"
 
 
-def test_idempotent_retry_returns_the_first_result_and_counts_once(conn, player):
-    first = submit(conn, player, 70, "ranked", "match-1:player_one")
-    submit(conn, player, 5)
-    before = db_state(conn)
-    retry = submit(conn, player, 70, "ranked", "match-1:player_one")
+def test_idempotent_retry_returns_the_first_result_and_counts_once(api, api_player):
+    first = submit(api, api_player, 70, "ranked", "match-1:player_one")
+    submit(api, api_player, 5)
+    before = db_state(api)
+    retry = submit(api, api_player, 70, "ranked", "match-1:player_one")
     assert retry == first  # same session id and the total as it was then
-    assert db_state(conn) == before
+    assert db_state(api) == before
 
 
-def test_idempotency_key_reused_for_another_payload_is_lb001(conn, player):
-    submit(conn, player, 70, "ranked", "k-1")
+def test_idempotency_key_reused_for_another_payload_is_lb001(api, api_player):
+    submit(api, api_player, 70, "ranked", "k-1")
     error = assert_rejected(
-        conn,
+        api,
         "LB001",
         "p_idempotency_key 'k-1' was already used",
         SUBMIT,
-        (player, 71, "ranked", "k-1"),
+        (api_player, 71, "ranked", "k-1"),
     )
     assert "score=70" in error.diag.message_detail
-    assert_rejected(conn, "LB001", "already used", SUBMIT, (player, 70, "casual", "k-1"))
+    assert_rejected(api, "LB001", "already used", SUBMIT, (api_player, 70, "casual", "k-1"))
 
 
 def test_concurrent_retries_with_one_key_count_once(conn, connect, player):
@@ -137,9 +145,9 @@ def test_concurrent_retries_with_one_key_count_once(conn, connect, player):
     assert db_state(conn)["sessions"] == 1
 
 
-def test_a_failed_submit_with_a_key_leaves_the_key_free(conn, player):
-    assert_rejected(conn, "22023", "p_score", SUBMIT, (player, -1, "classic", "k-2"))
-    assert submit(conn, player, 3, "classic", "k-2")[3] == 3
+def test_a_failed_submit_with_a_key_leaves_the_key_free(api, api_player):
+    assert_rejected(api, "22023", "p_score", SUBMIT, (api_player, -1, "classic", "k-2"))
+    assert submit(api, api_player, 3, "classic", "k-2")[3] == 3
 
 
 def test_eight_connections_by_250_submits_to_one_player_give_the_exact_total(conn, connect, player):

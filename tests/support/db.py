@@ -7,9 +7,14 @@ from typing import Any
 import psycopg
 import pytest
 
+from tests.support.shards import ProxyConnection
+
 
 def db_state(conn: psycopg.Connection) -> dict[str, Any]:
-    """Everything a write could touch, to prove a rejected call changed nothing."""
+    """Everything a write could touch, to prove a rejected call changed nothing (on every
+    shard, through a proxy)."""
+    if isinstance(conn, ProxyConnection):
+        return {"shards": [db_state(shard) for shard in conn.shards]}
     row = conn.execute(
         """
         select
@@ -86,7 +91,12 @@ def expected_order(totals: dict[int, int]) -> list[int]:
 
 
 def check_histogram(conn):
-    """The rank histogram equals a count of the entries, bucket by bucket."""
+    """The rank histogram equals a count of the entries, bucket by bucket (on every shard,
+    through a proxy)."""
+    if isinstance(conn, ProxyConnection):
+        for shard in conn.shards:
+            check_histogram(shard)
+        return
     exact = conn.execute(
         "select coalesce(array_agg(board_no || ':' || period_start || ':' || b || ':' || n"
         " order by board_no, period_start, b), '{}') from"

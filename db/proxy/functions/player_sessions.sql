@@ -1,0 +1,31 @@
+-- lb.player_sessions on the shard that owns the player.
+create or replace function lb_proxy.player_sessions(p_user_id bigint, p_limit integer)
+returns table (session_id bigint, score integer, game_mode text, played_at timestamptz)
+language plproxy
+as $$
+    cluster 'lb_shards';
+    run on lb_proxy.player_hash(p_user_id);
+    target lb.player_sessions;
+$$;
+
+create or replace function lb.player_sessions(p_user_id bigint, p_limit integer default 20)
+returns table (session_id bigint, score integer, game_mode text, played_at timestamptz)
+language plpgsql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_state text;
+    v_message text;
+    v_detail text;
+begin
+    return query select * from lb_proxy.player_sessions(p_user_id, p_limit);
+exception when others then
+    get stacked diagnostics v_state = returned_sqlstate, v_message = message_text,
+        v_detail = pg_exception_detail;
+    perform lb_proxy._reraise(v_state, v_message, v_detail);
+end;
+$$;
+
+revoke all on function lb_proxy.player_sessions, lb.player_sessions from public;
+grant execute on function lb_proxy.player_sessions, lb.player_sessions to lb_web;
