@@ -211,6 +211,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     boards_cli.add_parser(sub)
 
+    shards = sub.add_parser(
+        "shards",
+        help="set up a sharded deployment: shard databases behind a PL/Proxy database",
+        description="`setup` migrates each shard (in the order given: a shard keeps its "
+        "number for life, its ids name it), places it with lb.configure_shard, and installs "
+        'the proxy database\'s lb.* functions pointing at them (README "Sharding"). Running '
+        "it again with the same shards updates everything in place.",
+    )
+    shards.add_argument("action", choices=["setup"])
+    shards.add_argument(
+        "--proxy", required=True, metavar="URL", help="the proxy database (needs plproxy)"
+    )
+    shards.add_argument(
+        "--shard",
+        action="append",
+        required=True,
+        metavar="URL",
+        help="a shard database, in shard order (repeat for each)",
+    )
+
     sub.add_parser(
         "run",
         help="run bridge and web together in the foreground",
@@ -322,6 +342,8 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
         return EXIT_OK
     if args.command == "boards":
         return boards_cli.run(settings, args)
+    if args.command == "shards":
+        return _shards(args)
     if args.command == "verify":
         return _verify(settings, args)
     if args.command == "run":
@@ -407,3 +429,24 @@ def _exec_web(settings: config.Settings) -> int:
     argv.append("web:served_app")
     os.execv(sys.executable, argv)  # noqa: S606 -- argv is built here, no shell
     return EXIT_FAILURE  # not reached
+
+
+def _shards(args: argparse.Namespace) -> int:
+    from leaderboard import sharding
+    from leaderboard.errors import translate
+
+    for url in [args.proxy, *args.shard]:
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise InvalidArgument(f"--proxy and --shard must be postgresql:// URLs, got {url!r}")
+    if len(set(args.shard)) != len(args.shard):
+        raise InvalidArgument("--shard: each shard must be a different database")
+    if len(args.shard) > sharding.MAX_SHARDS:
+        raise InvalidArgument(f"--shard: at most {sharding.MAX_SHARDS} shards")
+    try:
+        sharding.setup(sharding.Topology(args.proxy, list(args.shard)))
+    except psycopg.OperationalError as exc:
+        raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+    except psycopg.Error as exc:
+        raise translate(exc) from exc
+    print(f"proxy {args.proxy}: {len(args.shard)} shards")
+    return EXIT_OK

@@ -19,9 +19,11 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from leaderboard import DB_DIR, logs, migrate
+from leaderboard.errors import Unavailable
 
 PROXY_DIR = DB_DIR / "proxy"
 SERVER = "lb_shards"
+MAX_SHARDS = 1024  # lb.shard_config's check
 # a shard that does not answer fails its calls after this, not after the kernel's TCP timeout
 CONNECT_TIMEOUT_S = 5
 
@@ -68,6 +70,11 @@ def prepare_shard(url: str, number: int, shards: int) -> None:
 
 def install_proxy(conn: psycopg.Connection) -> None:
     """The proxy's schema and functions, in one transaction; running it again updates them."""
+    if not conn.execute("select 1 from pg_available_extensions where name = 'plproxy'").fetchone():
+        raise Unavailable(
+            "PL/Proxy is not installed on the proxy database's server: install "
+            "postgresql-<version>-plproxy there (python -m ops deps does on this machine)"
+        )
     with conn.transaction():
         conn.execute("set local check_function_bodies = off")
         conn.execute((PROXY_DIR / "schema.sql").read_text())

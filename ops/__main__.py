@@ -1,8 +1,9 @@
 """python -m ops {run,up,down,status,deps,redis-acl,bench}: local services without Docker.
 
 run        what `make run` does: services, migrate, seed once, bridge + web in the foreground
-up         start local PostgreSQL and Redis and print the environment to use them
-down       stop them
+up         start local PostgreSQL and Redis and print the environment to use them;
+           --shards N adds N shard clusters and a PL/Proxy database in front of them
+down       stop them (and any shard clusters)
 status     say what is running
 deps       install what `make test` needs (PostgreSQL, Redis, Chromium, wrk, hey) when missing
 redis-acl  print ACL SETUSER commands for a production Redis (passwords from the environment)
@@ -19,6 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from leaderboard import sharding
 from leaderboard.config import LocalServices
 from ops import local, packages, postgres, redis_acl, redis_server
 
@@ -45,6 +47,29 @@ def up() -> tuple[list, dict[str, str]]:
         if rd.start():
             started.append(rd)
         env["REDIS_URL"] = rd.url()
+    return started, env
+
+
+def up_shards(shards: int) -> tuple[list, dict[str, str]]:
+    """`up`, plus `shards` shard clusters each with a `leaderboard` database, and the proxy
+    database on the main cluster set up in front of them (leaderboard shards setup)."""
+    if LocalServices.from_env().database_url:
+        raise RuntimeError("--shards starts its own clusters: unset DATABASE_URL")
+    started, env = up()
+    postgres.ensure_plproxy()
+    main_pg = local.postgres()
+    main_pg.create_database(local.PROXY_DATABASE)
+    shard_urls = []
+    for number in range(shards):
+        cluster = local.shard_postgres(number)
+        if cluster.start():
+            started.append(cluster)
+        cluster.wait_ready()
+        cluster.create_database(local.DATABASE)
+        shard_urls.append(cluster.url(local.DATABASE))
+    sharding.setup(sharding.Topology(main_pg.url(local.PROXY_DATABASE), shard_urls))
+    env["DATABASE_URL"] = main_pg.url(local.PROXY_DATABASE)
+    env["LB_SHARD_URLS"] = ",".join(shard_urls)
     return started, env
 
 
@@ -111,10 +136,18 @@ def main(argv: list[str] | None = None) -> int:
         "command", choices=["run", "up", "down", "status", "deps", "redis-acl", "bench", "schema"]
     )
     parser.add_argument("scale", nargs="?", default="small", choices=["small", "full"])
+    parser.add_argument(
+        "--shards",
+        type=int,
+        choices=[1, 2, 4, 8],
+        help="up: also start this many shard clusters behind a PL/Proxy database",
+    )
     args, options = parser.parse_known_args(argv)
     command = args.command
     if options and command != "bench":
         parser.error(f"unrecognized arguments: {' '.join(options)}")
+    if args.shards and command != "up":
+        parser.error("--shards goes with up")
     try:
         if command == "run":
             return run()
@@ -123,17 +156,22 @@ def main(argv: list[str] | None = None) -> int:
         if command == "schema":
             return schema()
         if command == "up":
-            _, env = up()
+            _, env = up_shards(args.shards) if args.shards else up()
             for key, value in env.items():
                 print(f"export {key}={value}")
         elif command == "down":
             local.redis().stop()
+            for cluster in local.initialized_shards():
+                cluster.stop()
             local.postgres().stop()
         elif command == "status":
             pg, rd = local.postgres(), local.redis()
             pg_up = pg.initialized() and pg.running()
             print(f"postgres port {pg.port}: {'running' if pg_up else 'stopped'}")
             print(f"redis    port {rd.port}: {'running' if rd.running() else 'stopped'}")
+            for number, cluster in enumerate(local.initialized_shards()):
+                state = "running" if cluster.running() else "stopped"
+                print(f"shard {number}  port {cluster.port}: {state}")
         elif command == "redis-acl":
             passwords = redis_acl.passwords_from_env()
             if passwords is None:

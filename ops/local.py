@@ -21,6 +21,25 @@ def postgres() -> LocalPostgres:
     return LocalPostgres(root=data_root_for(VAR), port=port, settings=settings)
 
 
+PROXY_DATABASE = "leaderboard_proxy"
+
+
+def shard_postgres(number: int) -> LocalPostgres:
+    """Shard `number`'s own cluster (python -m ops up --shards N), on the ports after the main
+    cluster's; the main cluster holds the proxy database. Small: a development topology."""
+    port = LocalServices.from_env().pg_port + 1 + number
+    root = data_root_for(VAR).parent / f"pg-shard{number}"
+    return LocalPostgres(root=root, port=port, settings={"shared_buffers": "256MB"})
+
+
+def initialized_shards() -> list[LocalPostgres]:
+    """The shard clusters an earlier `up --shards` created, in order."""
+    found = []
+    while (cluster := shard_postgres(len(found))).initialized():
+        found.append(cluster)
+    return found
+
+
 def shared_buffers_mb() -> int:
     """A quarter of the machine's memory, the usual starting point, from 1 GB to 8 GB. At 1M
     players with four boards the tables and indexes a submit touches come to 2.2 GB, which the

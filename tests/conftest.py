@@ -71,8 +71,6 @@ def conn(database_url: str) -> Iterator[psycopg.Connection]:
 @pytest.fixture
 def sharded() -> Iterator[ShardedDatabase]:
     """Fresh databases on the sharded topology: two shards behind a PL/Proxy database."""
-    if not CLUSTERS.started:
-        CLUSTERS.start()
     db = CLUSTERS.create()
     yield db
     CLUSTERS.drop(db)

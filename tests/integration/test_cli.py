@@ -7,7 +7,7 @@ from tests.support.bridge import GLOBAL_SCORES
 from tests.support.cli import cli
 from tests.support.db import db_state
 
-COMMANDS = ["migrate", "seed", "bridge", "web", "run", "create-login", "verify", "chaos"]
+COMMANDS = ["migrate", "seed", "bridge", "web", "run", "create-login", "verify", "chaos", "shards"]
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])

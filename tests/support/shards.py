@@ -60,17 +60,29 @@ class ShardClusters:
             cluster.destroy()
             shutil.rmtree(cluster.root.parent, ignore_errors=True)
 
-    def create(self) -> ShardedDatabase:
+    def create(self, empty: bool = False) -> ShardedDatabase:
+        """Fresh databases: set up as `leaderboard shards setup` leaves them, or `empty`."""
+        if not self.started:
+            self.start()
         name = f"sharded_{next(self._names)}"
+        shard_template, proxy_template = (
+            ("template0", "template0")
+            if empty
+            else (
+                SHARD_TEMPLATE,
+                PROXY_TEMPLATE,
+            )
+        )
         for cluster in self.clusters:
-            cluster.psql(f"create database {name} template {SHARD_TEMPLATE}")
-        PG.psql(f"create database {name} template {PROXY_TEMPLATE}")
+            cluster.psql(f"create database {name} template {shard_template}")
+        PG.psql(f"create database {name} template {proxy_template}")
         db = ShardedDatabase(
             proxy_url=url_for("127.0.0.1", PG.port, "postgres", name),
             shard_urls=[c.url(name) for c in self.clusters],
         )
-        with psycopg.connect(db.proxy_url, autocommit=True) as conn:
-            sharding.point_proxy(conn, db.shard_urls)
+        if not empty:
+            with psycopg.connect(db.proxy_url, autocommit=True) as conn:
+                sharding.point_proxy(conn, db.shard_urls)
         return db
 
     def drop(self, db: ShardedDatabase) -> None:
