@@ -181,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--out", help="report directory (default perf/reports/<timestamp>)")
     bench.add_argument(
-        "--only", help="comma-separated sections: seed,write,http,memory,boards,scaling"
+        "--only", help="comma-separated sections: seed,write,http,memory,boards,scaling,sharding"
     )
     bench.add_argument(
         "--sizes",

@@ -281,7 +281,48 @@ def markdown(r: dict[str, Any]) -> str:
         lines += _boards(r["boards"])
     if "scaling" in r:
         lines += _scaling(r["scaling"])
+    if "sharding" in r:
+        lines += _sharding(r["sharding"])
     return "\n".join(lines)
+
+
+def _sharding(sh: dict[str, Any]) -> list[str]:
+    """What the scale-out layer costs per call: the proxy against a shard directly, and a rank
+    summed over per-shard sets against one set."""
+    p, r = sh["proxy"], sh["redis"]
+    lines = [
+        "## Sharding",
+        "",
+        f"Two shards behind a PL/Proxy database on this server, {_fmt(p['players'])} players "
+        f"({_fmt(p['shard0_players'])} on shard 0); the same calls on shard 0's players, on "
+        "shard 0 directly and through the proxy, alternating.",
+        "",
+        "| call | shard 0 directly | through the proxy | proxy / direct |",
+        "| --- | --- | --- | --- |",
+        f"| lb.submit_score TPS, 8 clients (p99) | {_fmt(p['submit_tps']['direct'])} "
+        f"({_fmt(p['submit_ms']['direct'].get('p99'), ' ms')}) | {_fmt(p['submit_tps']['proxy'])} "
+        f"({_fmt(p['submit_ms']['proxy'].get('p99'), ' ms')}) | {p['submit_ratio']}x |",
+        f"| lb.player_rank p50 / p99 | {_fmt(p['rank_ms']['direct'].get('p50'), ' ms')} / "
+        f"{_fmt(p['rank_ms']['direct'].get('p99'), ' ms')} | "
+        f"{_fmt(p['rank_ms']['proxy'].get('p50'), ' ms')} / "
+        f"{_fmt(p['rank_ms']['proxy'].get('p99'), ' ms')} | |",
+        "",
+        f"Commands: submit `{p['commands']['submit']}`; rank `{p['commands']['rank']}` (the same "
+        "against shard 0's database).",
+        "",
+        f"A rank summed over k per-shard sorted sets ({_fmt(r['members'])} members in all, one "
+        "Lua call, ZCOUNT on each set) against one set:",
+        "",
+        "| sets | calls/s | p50 | p99 | against one set |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for point in r["points"]:
+        lines.append(
+            f"| {point['sets']} | {_fmt(point['rps'])} | {_fmt(point['p50_ms'], ' ms')} "
+            f"| {_fmt(point['p99_ms'], ' ms')} | {point['ratio']}x |"
+        )
+    lines += ["", f"Command (8 sets): `{r['command']}`.", ""]
+    return lines
 
 
 def _scaling(sc: dict[str, Any]) -> list[str]:

@@ -32,13 +32,13 @@ from leaderboard import logs, migrate
 from leaderboard.index.keys import Keys
 from leaderboard.index.reader import IndexReader
 from ops.processes import Service, free_port, wait_http
-from perf import boards, memory, pgbench, report, scaling, seed, serving, writes
+from perf import boards, memory, pgbench, report, scaling, seed, serving, sharding, writes
 
 log = logs.get("bench")
 PREFIX = "lb:bench:"
 KEYS = Keys(PREFIX)
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("seed", "write", "http", "memory", "boards", "scaling")
+SECTIONS = ("seed", "write", "http", "memory", "boards", "scaling", "sharding")
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,8 @@ class Bench:
             self.results["boards"] = boards.run(self)
         if "scaling" in self.only:
             self.results["scaling"] = scaling.run(self, self.scale.scaling_sizes)
+        if "sharding" in self.only:
+            self.results["sharding"] = sharding.run(self)
         self.results["seconds"] = round(time.time() - started, 1)
         (self.out / "report.json").write_text(json.dumps(self.results, indent=2, default=str))
         report.write(self.results, self.raw, self.out)

@@ -78,7 +78,16 @@ def test_the_small_benchmark_runs_every_section_and_writes_a_complete_report(tmp
             assert point[measured] > 0, measured
         assert point["sql_rank_ms"]["p99"] > 0
         assert point["rank_ms"]["p99"] > 0
+    sharding = results["sharding"]
+    proxy = sharding["proxy"]
+    assert 0 < proxy["shard0_players"] < proxy["players"]
+    for where in ("direct", "proxy"):
+        assert proxy["submit_tps"][where] > 0
+        assert proxy["rank_ms"][where]["p99"] > 0
+    assert [p["sets"] for p in sharding["redis"]["points"]] == [1, 2, 4, 8]
+    assert all(p["rps"] > 0 and p["p99_ms"] > 0 for p in sharding["redis"]["points"])
     report = (out / "report.md").read_text()
+    assert "## Sharding" in report
     assert "Scaling on one node" in report
     assert "Which server" in report
     assert "while writes go on" in report
