@@ -879,58 +879,84 @@ declare
     v_rows bigint;
     v_board lb.boards;
     v_current bigint;
+    v_config lb.shard_config;
 begin
     -- The tables are locked, so nobody else draws ids between nextval and setval.
     v_first_user := nextval(v_user_seq);
     v_first_session := nextval(v_session_seq);
 
-    insert into lb.users (id, username, join_date) overriding system value
-    select g, 'player_' || g, v_now - interval '400 days' * (0.25 + 0.75 * random())
-    from generate_series(v_first_user, v_first_user + p_users - 1) as g;
-    get diagnostics users_created = row_count;
-    if p_users > 0 then
-        perform setval(v_user_seq, v_first_user + p_users - 1);
-    end if;
-    raise notice 'seed: % players in % s', users_created,
-        round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
-    v_step := clock_timestamp();
+    select c.* into v_config from lb.shard_config as c;
+    if v_config.shards > 1 then
+        if v_first_user <> v_config.shard + 1 then
+            perform lb._invalid_argument(
+                'p_users', 'can be seeded on a shard of several only while it has no players '
+                || '(lb.clear_all first)', p_users::text
+            );
+        end if;
+        select r.users_created, r.sessions_created into users_created, sessions_created
+        from lb._seed_shard_rows(
+            p_users, p_sessions, v_config, v_first_user, v_first_session, floor(random() * 1e9)::bigint
+        ) as r;
+        if users_created > 0 then
+            perform setval(v_user_seq, v_first_user + v_config.shards * (users_created - 1));
+        end if;
+        if sessions_created > 0 then
+            perform setval(v_session_seq, v_first_session + v_config.shards * (sessions_created - 1));
+        end if;
+        raise notice 'seed: % players and % sessions on shard % of % in % s', users_created,
+            sessions_created, v_config.shard, v_config.shards,
+            round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
+        v_step := clock_timestamp();
+    else
+        insert into lb.users (id, username, join_date) overriding system value
+        select g, 'player_' || g, v_now - interval '400 days' * (0.25 + 0.75 * random())
+        from generate_series(v_first_user, v_first_user + p_users - 1) as g;
+        get diagnostics users_created = row_count;
+        if p_users > 0 then
+            perform setval(v_user_seq, v_first_user + p_users - 1);
+        end if;
+        raise notice 'seed: % players in % s', users_created,
+            round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
+        v_step := clock_timestamp();
 
-    -- k = floor(n * u^1.5) favours small k; multiplying by a prime above any int and reducing
-    -- mod n is a bijection, so the busy players are scattered over the id range. u is drawn
-    -- stratified (one uniform draw inside the g-th of p_sessions equal slices), which keeps
-    -- its distribution but writes each player's sessions next to each other: aggregating
-    -- them into board values then finds each player's group in cache (measured: the 5M-row
-    -- aggregate of a board fill twice as fast as over sessions in random player order).
-    insert into lb.game_sessions (id, user_id, score, game_mode, played_at) overriding system value
-    select
-        v_first_session + s.g - 1,
-        v_first_user + (floor(p_users * s.r_player ^ 1.5)::bigint * 2654435761 + p_users / 3) % p_users,
-        floor(1000000 * s.r_score ^ 3)::integer,
-        case
-            when s.r_mode < 0.4 then 'classic'
-            when s.r_mode < 0.7 then 'ranked'
-            when s.r_mode < 0.9 then 'casual'
-            else 'tournament'
-        end,
-        v_now - interval '35 days' * s.r_time
-    from (
+        -- k = floor(n * u^1.5) favours small k; multiplying by a prime above any int and reducing
+        -- mod n is a bijection, so the busy players are scattered over the id range. u is drawn
+        -- stratified (one uniform draw inside the g-th of p_sessions equal slices), which keeps
+        -- its distribution but writes each player's sessions next to each other: aggregating
+        -- them into board values then finds each player's group in cache (measured: the 5M-row
+        -- aggregate of a board fill twice as fast as over sessions in random player order).
+        insert into lb.game_sessions (id, user_id, score, game_mode, played_at) overriding system value
         select
-            g,
-            (g - random()) / p_sessions as r_player,
-            random() as r_score,
-            random() as r_mode,
-            random() as r_time
-        from generate_series(1, p_sessions) as g
-    ) as s;
-    get diagnostics sessions_created = row_count;
-    if p_sessions > 0 then
-        perform setval(v_session_seq, v_first_session + p_sessions - 1);
-    end if;
-    raise notice 'seed: % sessions in % s', sessions_created,
-        round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
-    v_step := clock_timestamp();
+            v_first_session + s.g - 1,
+            v_first_user + (floor(p_users * s.r_player ^ 1.5)::bigint * 2654435761 + p_users / 3) % p_users,
+            floor(1000000 * s.r_score ^ 3)::integer,
+            case
+                when s.r_mode < 0.4 then 'classic'
+                when s.r_mode < 0.7 then 'ranked'
+                when s.r_mode < 0.9 then 'casual'
+                else 'tournament'
+            end,
+            v_now - interval '35 days' * s.r_time
+        from (
+            select
+                g,
+                (g - random()) / p_sessions as r_player,
+                random() as r_score,
+                random() as r_mode,
+                random() as r_time
+            from generate_series(1, p_sessions) as g
+        ) as s;
+        get diagnostics sessions_created = row_count;
+        if p_sessions > 0 then
+            perform setval(v_session_seq, v_first_session + p_sessions - 1);
+        end if;
+        raise notice 'seed: % sessions in % s', sessions_created,
+            round(extract(epoch from clock_timestamp() - v_step)::numeric, 1);
+        v_step := clock_timestamp();
 
-    -- New sessions belong to new players only, so every value here is a new board entry.
+        -- New sessions belong to new players only, so every value here is a new board entry.
+    end if;
+
     players_ranked := 0;
     for v_board in select b.* from lb.boards as b where b.enabled order by b.board_no loop
         v_current := lb._period_number(v_board, lb._now());
@@ -948,6 +974,81 @@ $$;
 
 
 ALTER FUNCTION lb._seed_rows(p_users integer, p_sessions integer) OWNER TO lb_owner;
+
+--
+-- Name: shard_config; Type: TABLE; Schema: lb; Owner: lb_owner
+--
+
+CREATE TABLE lb.shard_config (
+    singleton boolean DEFAULT true NOT NULL,
+    shard integer DEFAULT 0 NOT NULL,
+    shards integer DEFAULT 1 NOT NULL,
+    CONSTRAINT shard_config_shard_check CHECK ((((shards >= 1) AND (shards <= 1024)) AND ((shard >= 0) AND (shard <= (shards - 1))))),
+    CONSTRAINT shard_config_singleton_check CHECK (singleton)
+);
+
+
+ALTER TABLE lb.shard_config OWNER TO lb_owner;
+
+--
+-- Name: _seed_shard_rows(integer, integer, lb.shard_config, bigint, bigint, bigint); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._seed_shard_rows(p_users integer, p_sessions integer, p_config lb.shard_config, p_first_user bigint, p_first_session bigint, p_salt bigint) RETURNS TABLE(users_created bigint, sessions_created bigint)
+    LANGUAGE plpgsql
+    AS $$
+#variable_conflict use_column
+declare
+    v_now timestamptz := now();
+begin
+    insert into lb.users (id, username, join_date) overriding system value
+    select
+        p_first_user + p_config.shards * (row_number() over (order by n.n) - 1),
+        'player_' || n.n,
+        v_now - interval '400 days' * (0.25 + 0.75 * random())
+    from generate_series(1, p_users) as n (n)
+    where lb._shard_of_name('player_' || n.n, p_config.shards) = p_config.shard;
+    get diagnostics users_created = row_count;
+
+    insert into lb.game_sessions (id, user_id, score, game_mode, played_at) overriding system value
+    select
+        p_first_session + p_config.shards * (row_number() over (order by s.g) - 1),
+        u.id,
+        floor(1000000 * s.r_score ^ 3)::integer,
+        case
+            when s.r_mode < 0.4 then 'classic'
+            when s.r_mode < 0.7 then 'ranked'
+            when s.r_mode < 0.9 then 'casual'
+            else 'tournament'
+        end,
+        v_now - interval '35 days' * s.r_time
+    from (
+        select
+            h.g,
+            1 + (floor(p_users * ((h.g - h.r_player) / p_sessions) ^ 1.5)::bigint * 2654435761
+                + p_users / 3) % p_users as n,
+            h.r_score,
+            h.r_mode,
+            h.r_time
+        from (
+            -- uniform in [0, 1) from 52 bits of a hash of (session number, salt + dimension)
+            select
+                g,
+                ((hashint8extended(g, p_salt) >> 12) & 4503599627370495)::float8 / 4503599627370496 as r_player,
+                ((hashint8extended(g, p_salt + 1) >> 12) & 4503599627370495)::float8 / 4503599627370496 as r_score,
+                ((hashint8extended(g, p_salt + 2) >> 12) & 4503599627370495)::float8 / 4503599627370496 as r_mode,
+                ((hashint8extended(g, p_salt + 3) >> 12) & 4503599627370495)::float8 / 4503599627370496 as r_time
+            from generate_series(1, p_sessions) as g
+        ) as h
+    ) as s
+    inner join lb.users as u on u.username = 'player_' || s.n;
+    get diagnostics sessions_created = row_count;
+    return next;
+end;
+$$;
+
+
+ALTER FUNCTION lb._seed_shard_rows(p_users integer, p_sessions integer, p_config lb.shard_config, p_first_user bigint, p_first_session bigint, p_salt bigint) OWNER TO lb_owner;
 
 --
 -- Name: _session_entries(bigint); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -2931,21 +3032,6 @@ CREATE TABLE lb.idempotency_keys (
 ALTER TABLE lb.idempotency_keys OWNER TO lb_owner;
 
 --
--- Name: shard_config; Type: TABLE; Schema: lb; Owner: lb_owner
---
-
-CREATE TABLE lb.shard_config (
-    singleton boolean DEFAULT true NOT NULL,
-    shard integer DEFAULT 0 NOT NULL,
-    shards integer DEFAULT 1 NOT NULL,
-    CONSTRAINT shard_config_shard_check CHECK ((((shards >= 1) AND (shards <= 1024)) AND ((shard >= 0) AND (shard <= (shards - 1))))),
-    CONSTRAINT shard_config_singleton_check CHECK (singleton)
-);
-
-
-ALTER TABLE lb.shard_config OWNER TO lb_owner;
-
---
 -- Name: users; Type: TABLE; Schema: lb; Owner: lb_owner
 --
 
@@ -3364,6 +3450,13 @@ REVOKE ALL ON FUNCTION lb._seed_drop_keys() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION lb._seed_rows(p_users integer, p_sessions integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _seed_shard_rows(p_users integer, p_sessions integer, p_config lb.shard_config, p_first_user bigint, p_first_session bigint, p_salt bigint); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._seed_shard_rows(p_users integer, p_sessions integer, p_config lb.shard_config, p_first_user bigint, p_first_session bigint, p_salt bigint) FROM PUBLIC;
 
 
 --

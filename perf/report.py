@@ -302,13 +302,16 @@ def _sharding(sh: dict[str, Any]) -> list[str]:
         f"| lb.submit_score TPS, 8 clients (p99) | {_fmt(p['submit_tps']['direct'])} "
         f"({_fmt(p['submit_ms']['direct'].get('p99'), ' ms')}) | {_fmt(p['submit_tps']['proxy'])} "
         f"({_fmt(p['submit_ms']['proxy'].get('p99'), ' ms')}) | {p['submit_ratio']}x |",
-        f"| lb.player_rank p50 / p99 | {_fmt(p['rank_ms']['direct'].get('p50'), ' ms')} / "
+        f"| lb.player_rank TPS, 4 clients | {_fmt(p['rank_tps']['direct'])} "
+        f"| {_fmt(p['rank_tps']['proxy'])} | {p['rank_ratio']}x |",
+        f"| lb.player_rank p50 / p99 at a fixed rate "
+        f"| {_fmt(p['rank_ms']['direct'].get('p50'), ' ms')} / "
         f"{_fmt(p['rank_ms']['direct'].get('p99'), ' ms')} | "
         f"{_fmt(p['rank_ms']['proxy'].get('p50'), ' ms')} / "
         f"{_fmt(p['rank_ms']['proxy'].get('p99'), ' ms')} | |",
         "",
-        f"Commands: submit `{p['commands']['submit']}`; rank `{p['commands']['rank']}` (the same "
-        "against shard 0's database).",
+        f"Commands: submit `{p['commands']['submit']}`; rank `{p['commands']['rank']}` and "
+        f"`{p['commands']['rank_tps']}` (the same against shard 0's database).",
         "",
         f"A rank summed over k per-shard sorted sets ({_fmt(r['members'])} members in all, one "
         "Lua call, ZCOUNT on each set) against one set:",

@@ -257,3 +257,28 @@ def test_a_shard_down_fails_only_the_calls_that_need_it(proxy, shards):
         "select total_score from lb.submit_score(%s, 5, 'classic', 'key-1')", (on_1,)
     ).fetchone() == (15,)
     assert proxy.execute("select rank from lb.player_rank(%s)", (on_0,)).fetchone() == (1,)
+
+
+def test_a_seed_through_the_proxy_puts_each_player_and_session_on_its_shard(proxy, shards):
+    seeded = proxy.execute("select * from lb.seed(300, 1500, 0.25)").fetchone()
+    assert seeded[:2] == (300, 1500)
+    names: dict[str, int] = {}
+    for number, shard in enumerate(shards):
+        for user_id, name in shard.execute("select id, username from lb.users"):
+            assert (user_id - 1) % 2 == number
+            assert _owner(shard, name) == number
+            names[name] = user_id
+        sessions = shard.execute("select id, user_id from lb.game_sessions").fetchall()
+        assert all((sid - 1) % 2 == number and (uid - 1) % 2 == number for sid, uid in sessions)
+        # every board value agrees with the shard's own session log
+        assert shard.execute("select count(*) from lb.verify_board('global')").fetchone() == (0,)
+    assert sorted(names) == sorted(f"player_{n}" for n in range(1, 301))
+    total = sum(s.execute("select count(*) from lb.game_sessions").fetchone()[0] for s in shards)
+    assert total == 1500
+    ranked = proxy.execute("select players from lb.boards() where board_id = 'global'").fetchone()
+    assert ranked == (seeded[2],)
+    # a second seed would give names out twice: refused, nothing written
+    before = [s.execute("select count(*) from lb.users").fetchone() for s in shards]
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="only while it has no players"):
+        proxy.execute("select * from lb.seed(10, 10)")
+    assert [s.execute("select count(*) from lb.users").fetchone() for s in shards] == before

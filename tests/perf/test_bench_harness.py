@@ -84,6 +84,7 @@ def test_the_small_benchmark_runs_every_section_and_writes_a_complete_report(tmp
     for where in ("direct", "proxy"):
         assert proxy["submit_tps"][where] > 0
         assert proxy["rank_ms"][where]["p99"] > 0
+        assert proxy["rank_tps"][where] > 0
     assert [p["sets"] for p in sharding["redis"]["points"]] == [1, 2, 4, 8]
     assert all(p["rps"] > 0 and p["p99_ms"] > 0 for p in sharding["redis"]["points"])
     report = (out / "report.md").read_text()
