@@ -108,6 +108,9 @@ _BY_SQLSTATE: dict[str, type[LeaderboardError]] = {
     "P0002": NotFound,  # no_data_found
     "23505": UsernameTaken,  # unique_violation
     "LB001": IdempotencyKeyReused,
+    # a shard asked for a player whose name is another shard's: only a caller that bypasses
+    # the proxy sees it, and the message says to go through the proxy
+    "LB002": InvalidArgument,
 }
 
 

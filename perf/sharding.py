@@ -139,9 +139,9 @@ def _proxy(bench: Bench) -> dict[str, Any]:
             "rank_tps": runs["rank_tps_proxy"][-1].command,
         },
     }
-    result["submit_ratio"] = round(
-        result["submit_tps"]["proxy"] / result["submit_tps"]["direct"], 2
-    )
+    for call in ("submit", "rank"):
+        tps = result[f"{call}_tps"]
+        result[f"{call}_ratio"] = round(tps["proxy"] / tps["direct"], 2)
     return result
 
 

@@ -7,11 +7,13 @@ themselves (test_ranking, test_players, test_submit) run against both topologies
 from __future__ import annotations
 
 import random
+import threading
 
 import psycopg
 import pytest
 
 from leaderboard import errors
+from leaderboard.logins import create_login
 from tests.support.shards import CLUSTERS
 
 
@@ -282,3 +284,58 @@ def test_a_seed_through_the_proxy_puts_each_player_and_session_on_its_shard(prox
     with pytest.raises(psycopg.errors.InvalidParameterValue, match="only while it has no players"):
         proxy.execute("select * from lb.seed(10, 10)")
     assert [s.execute("select count(*) from lb.users").fetchone() for s in shards] == before
+
+
+def test_a_login_reaches_the_shards_as_itself_with_its_own_grants(sharded):
+    """The proxy connects to a shard as its caller: a game server's login, created on every
+    cluster as a deployment does, may do through the proxy exactly what it may on one node."""
+    clusters = [sharded.proxy_url, *sharded.shard_urls]
+    for url in clusters:
+        with psycopg.connect(url, autocommit=True) as admin:
+            create_login(admin, "shard_game", "game_server", None)
+    game_url = sharded.proxy_url.replace("postgres@", "shard_game@", 1)
+    with psycopg.connect(game_url, autocommit=True) as game:
+        uid = game.execute("select lb.create_player('gamer')").fetchone()[0]
+        assert game.execute(
+            "select total_score from lb.submit_score(%s, 9)", (uid,)
+        ).fetchone() == (9,)
+        assert game.execute("select rank from lb.player_rank(%s)", (uid,)).fetchone() == (1,)
+        for forbidden in (
+            "select * from lb.create_board('mine')",
+            "select * from lb_proxy.create_board('mine', null, 'sum', 'never', 'UTC', 'shared',"
+            " 8, null, null, null, null, true, false)",
+            "select lb.clear_all()",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                game.execute(forbidden)
+    # and directly on its shard it still cannot read a table
+    with psycopg.connect(
+        sharded.shard_urls[(uid - 1) % 2].replace("postgres@", "shard_game@", 1)
+    ) as shard:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            shard.execute("select * from lb.users")
+
+
+def test_concurrent_submits_through_the_proxy_give_the_exact_total(sharded, proxy):
+    uid = proxy.execute("select lb.create_player('busy')").fetchone()[0]
+    failures: list[Exception] = []
+
+    def worker(offset: int) -> None:
+        with psycopg.connect(sharded.proxy_url, autocommit=True) as conn:
+            for i in range(50):
+                try:
+                    conn.execute("select lb.submit_score(%s, %s)", (uid, offset + i))
+                except psycopg.Error as exc:
+                    failures.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n * 100,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    expected = sum(n * 100 + i for n in range(8) for i in range(50))
+    assert proxy.execute("select total_score from lb.player_rank(%s)", (uid,)).fetchone() == (
+        expected,
+    )
+    assert len(proxy.execute("select * from lb.player_sessions(%s, 100)", (uid,)).fetchall()) == 100
