@@ -37,7 +37,7 @@ from leaderboard.backoff import Backoff
 from leaderboard.errors import SchemaOutOfDate
 from leaderboard.feed import ChangeFeed
 from leaderboard.index.keys import Keys
-from leaderboard.index.reader import IndexReader
+from leaderboard.index.reader import IndexReader, ShardedIndexReader
 from leaderboard.index.writer import IndexWriter
 
 log = logs.get("bridge")
@@ -155,6 +155,18 @@ class Bridge:
         except redis.RedisError:
             pass
 
+    def _place(self, conn: psycopg.Connection) -> None:
+        """On a shard of several, keep this shard's part of the index under its own keys and
+        build top 10s from every shard's part (README "Sharding"). A shard never moves."""
+        shard, shards = conn.execute("select shard, shards from lb.shard_info()").fetchone()
+        if shards == 1:
+            return
+        self.keys = Keys(self.settings.redis_prefix, shard)
+        self.reader = ShardedIndexReader(self.redis, self.keys, shards)
+        self.writer = IndexWriter(self.redis, self.keys)
+        self.top10.reader, self.top10.writer, self.top10.keys = self.reader, self.writer, self.keys
+        log.info("placed", shard=shard, shards=shards)
+
     # -- the session loop ------------------------------------------------------------------
 
     def _run_sessions(self) -> None:
@@ -183,6 +195,7 @@ class Bridge:
             if not self._schema_checked:
                 migrate.check_schema(conn)
                 self._schema_checked = True
+                self._place(conn)
             feed = ChangeFeed(conn)
             # LISTEN before catching up: a hint sent during the catch-up is queued, not lost
             feed.listen()

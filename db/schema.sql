@@ -2509,6 +2509,20 @@ $$;
 ALTER FUNCTION lb.session_entries(p_session_id bigint) OWNER TO lb_owner;
 
 --
+-- Name: shard_info(); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.shard_info() RETURNS TABLE(shard integer, shards integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select c.shard, c.shards from lb.shard_config as c
+$$;
+
+
+ALTER FUNCTION lb.shard_info() OWNER TO lb_owner;
+
+--
 -- Name: submit_score(bigint, integer, text, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -3766,6 +3780,16 @@ GRANT ALL ON FUNCTION lb.session_boards(p_session_id bigint, p_idempotency_key t
 
 REVOKE ALL ON FUNCTION lb.session_entries(p_session_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.session_entries(p_session_id bigint) TO lb_web;
+
+
+--
+-- Name: FUNCTION shard_info(); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.shard_info() FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.shard_info() TO lb_game_server;
+GRANT ALL ON FUNCTION lb.shard_info() TO lb_web;
+GRANT ALL ON FUNCTION lb.shard_info() TO lb_bridge;
 
 
 --

@@ -15,12 +15,25 @@ DEFAULT_PREFIX = "lb:v1:"
 @dataclass(frozen=True)
 class Keys:
     prefix: str = DEFAULT_PREFIX
+    # A shard of several (lb.shard_info) keeps its part of each board under keys of its own,
+    # inside the board's hash tag: b:{board}:s<shard>:..., so a rank can sum the shards' sets
+    # in one Lua call and a rebuild of one shard's part never touches another's. Its
+    # usernames and list of boards are its own too. None: one node, the layout as it was.
+    shard: int | None = None
+
+    def for_shard(self, shard: int | None) -> Keys:
+        return Keys(self.prefix, shard)
+
+    @property
+    def _part(self) -> str:
+        return "" if self.shard is None else f"s{self.shard}:"
 
     # -- one board ---------------------------------------------------------------------------
 
     def board(self, board: str) -> str:
-        """The common start of a board's keys; Lua scripts append period names to it."""
-        return f"{self.boards_prefix}{{{board}}}:"
+        """The common start of a board's keys (this shard's part of it); Lua scripts append
+        period names to it."""
+        return f"{self.boards_prefix}{{{board}}}:{self._part}"
 
     @property
     def boards_prefix(self) -> str:
@@ -37,7 +50,8 @@ class Keys:
         return f"{self.board(board)}{period}:t"
 
     def top10(self, board: str) -> str:
-        return f"{self.board(board)}top10"
+        """One cache for the whole board, whichever shard's bridge builds it."""
+        return f"{self.boards_prefix}{{{board}}}:top10"
 
     def rebuild_lock(self, board: str) -> str:
         return f"{self.board(board)}rebuild:lock"
@@ -60,14 +74,14 @@ class Keys:
     @property
     def boards(self) -> str:
         """Set of the board ids that have keys, so keys of deleted boards can be found."""
-        return f"{self.prefix}boards"
+        return f"{self.prefix}{self._part}boards"
 
     def names(self, epoch: int, bucket: str) -> str:
-        return f"{self.prefix}names:{epoch}:{bucket}"
+        return f"{self.names_prefix}{epoch}:{bucket}"
 
     @property
     def names_prefix(self) -> str:
-        return f"{self.prefix}names:"
+        return f"{self.prefix}names:{self._part}"
 
     @property
     def top10_lock(self) -> str:

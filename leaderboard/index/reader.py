@@ -82,6 +82,10 @@ class IndexReader:
             self._read_keys(board, period),
             [encoding.encode_user(user_id), self.keys.names_prefix],
         )
+        return self._ranked_one(reply, user_id, board)
+
+    @staticmethod
+    def _ranked_one(reply: list, user_id: int, board: str) -> Ranked | None:
         status = _text(reply[0])
         if status == "missing":
             raise IndexUnavailable(board)
@@ -166,6 +170,60 @@ class IndexReader:
         for bridge_id in ids:
             pipe.hgetall(self.keys.bridge(_text(bridge_id)))
         return [Heartbeat.from_fields(fields) for fields in pipe.execute() if fields]
+
+
+class ShardedIndexReader(IndexReader):
+    """Ranks, pages and windows of a sharded deployment's index: every shard's part of a
+    board-period (Keys.shard) read and merged in one Lua call, so the answers equal one
+    set's (rank_sharded.lua, page_sharded.lua). `keys` may be any shard's: its prefix is
+    what counts; the cached top 10 and heartbeats are shared."""
+
+    def __init__(self, client: redis.Redis, keys: Keys, shards: int) -> None:
+        super().__init__(client, keys)
+        self.shards = [keys.for_shard(k) for k in range(shards)]
+        self._rank = Script(client, "rank_sharded")
+        self._page = Script(client, "page_sharded")
+
+    def owner(self, user_id: int) -> int:
+        """The shard that owns a player: ids on shard k of n are (id - 1) % n = k."""
+        return (user_id - 1) % len(self.shards)
+
+    def _all_keys(self, board: str, period: str) -> list[str]:
+        keys: list[str] = []
+        for shard in self.shards:
+            keys += [
+                shard.board_meta(board),
+                shard.scores(board, period),
+                shard.ties(board, period),
+            ]
+        return keys
+
+    def rank(
+        self, user_id: int, board: str = GLOBAL, period: str = encoding.ALL_TIME
+    ) -> Ranked | None:
+        owner = self.owner(user_id)
+        reply = self._rank(
+            self._all_keys(board, period),
+            [owner + 1, encoding.encode_user(user_id), self.shards[owner].names_prefix],
+        )
+        return self._ranked_one(reply, user_id, board)
+
+    def page(
+        self, limit: int, offset: int = 0, board: str = GLOBAL, period: str = encoding.ALL_TIME
+    ) -> list[Ranked]:
+        names = [k.names_prefix for k in self.shards]
+        reply = self._page(self._all_keys(board, period), [offset, limit, "", "", *names])
+        return self._ranked(reply, board) or []
+
+    def around(
+        self, user_id: int, radius: int, board: str = GLOBAL, period: str = encoding.ALL_TIME
+    ) -> list[Ranked] | None:
+        names = [k.names_prefix for k in self.shards]
+        reply = self._page(
+            self._all_keys(board, period),
+            [0, radius, encoding.encode_user(user_id), self.owner(user_id) + 1, *names],
+        )
+        return self._ranked(reply, board)
 
 
 def _text(value: Any) -> str:

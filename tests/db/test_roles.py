@@ -20,6 +20,7 @@ GRANTS = {
         "_shard_page",
         "_shard_entry",
         "_shard_count_before",
+        "shard_info",
     },
     "lb_web": {
         "submit_score",
@@ -48,6 +49,7 @@ GRANTS = {
         "_shard_entry",
         "_shard_count_before",
         "_shard_around",
+        "shard_info",
     },
     "lb_bridge": {
         "poll_changes",
@@ -63,6 +65,7 @@ GRANTS = {
         "verify_board",
         "read_entries",
         "limits",
+        "shard_info",
     },
 }
 TABLES = [

@@ -79,3 +79,31 @@ local function write_period(meta, prefix, period, earliest, a, i, n)
   return i
 end
 
+
+-- Byte order, as Redis orders members: Lua's own string comparison follows the C library's
+-- collation, which a server started under a non-C locale applies to these mixed-case ids.
+local function bytes_before(a, b)
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+
+-- rows {member, score, shard} in index order: score, then member
+local function row_before(a, b)
+  local x, y = tonumber(a[2]), tonumber(b[2])
+  if x ~= y then return x < y end
+  return bytes_before(a[1], b[1])
+end
+
+-- How many members of `set` come before (score, member) in index order: those with a lower
+-- score, then the equal scores whose member sorts first, counted one by one (ties only).
+local function before_in(set, score, member)
+  local n = redis.call('ZCOUNT', set, '-inf', '(' .. score)
+  for _, other in ipairs(redis.call('ZRANGE', set, score, score, 'BYSCORE')) do
+    if bytes_before(other, member) then n = n + 1 end
+  end
+  return n
+end
