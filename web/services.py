@@ -16,7 +16,7 @@ from leaderboard import logs
 from leaderboard.config import Settings
 from leaderboard.index.echo import Echo
 from leaderboard.index.keys import Keys
-from leaderboard.index.reader import IndexReader
+from leaderboard.index.reader import IndexReader, ShardedIndexReader
 from leaderboard.rules import GLOBAL_BOARD
 from web.database import Database
 from web.directory import BoardDirectory
@@ -50,12 +50,32 @@ class Services:
             health_check_interval=30,
         )
         self.keys = Keys(settings.redis_prefix)
-        self.index = IndexReader(self.redis, self.keys)
-        self._echo = Echo(self.redis, self.keys)
+        self.shards = self._shards()
+        self.index = (
+            ShardedIndexReader(self.redis, self.keys, self.shards)
+            if self.shards > 1
+            else IndexReader(self.redis, self.keys)
+        )
+        self._echo = Echo(self.redis, self.keys, self.shards)
         self.names = NameCache(self.db)
         self.health = HealthMonitor(self.db, self.redis, self.index)
         self.top10 = Top10Memo(self.index, lambda: self.health.current().possibly_stale)
         self.boards = BoardDirectory(self.index, self.db)
+
+    def _shards(self) -> int:
+        """How many shards the database routes to (1 for one node; README "Sharding"): the
+        index is read from every shard's part when there are several. Asked once, at start;
+        a database unreachable then is taken for one node, and the reads fall back to SQL
+        (correct, slower) until the app restarts, which the log says."""
+        try:
+            with psycopg.connect(
+                self.settings.database_url, autocommit=True, connect_timeout=2
+            ) as conn:
+                row = conn.execute("select shards from lb.shard_info()").fetchone()
+        except psycopg.Error as exc:
+            log.warning("shard_info_unavailable", error=(str(exc).splitlines() or [""])[0])
+            return 1
+        return int(row[0]) if row else 1
 
     @contextmanager
     def db(self) -> Iterator[psycopg.Connection]:

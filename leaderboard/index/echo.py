@@ -23,9 +23,11 @@ JOURNAL_MAX_ENTRIES = 200_000
 
 
 class Echo:
-    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, shards: int = 1) -> None:
         self.redis = client
         self.keys = keys
+        # sharded: a player's values go to the part of the index its shard's bridge keeps
+        self.shards = shards
         self._remember = Script(client, "remember")
 
     def write(self, entries: Sequence[dict[str, Any]]) -> dict[str, str]:
@@ -36,23 +38,27 @@ class Echo:
         if not entries:
             return {}
 
+        first = entries[0]
+        keys = self.keys
+        if self.shards > 1:
+            keys = keys.for_shard((first["user_id"] - 1) % self.shards)
+
         def send() -> list[Any]:
             pipe = self.redis.pipeline(transaction=False)
-            first = entries[0]
             bucket, slot = encoding.name_slot(first["user_id"])
-            pipe.hset(self.keys.names(first["feed_epoch"], bucket), slot, first["username"])
+            pipe.hset(keys.names(first["feed_epoch"], bucket), slot, first["username"])
             for entry in entries:
                 board = entry["board_id"]
                 tie = entry["tie_us"]
                 self._remember.queue(
                     pipe,
                     [
-                        self.keys.board_meta(board),
-                        self.keys.rebuilds(board),
-                        self.keys.journal(board),
+                        keys.board_meta(board),
+                        keys.rebuilds(board),
+                        keys.journal(board),
                     ],
                     [
-                        self.keys.board(board),
+                        keys.board(board),
                         entry["feed_epoch"],
                         entry["board_no"],
                         entry["board_epoch"],
