@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## run: local PostgreSQL + Redis, migrate, seed once, bridge + web at http://localhost:3001
+## (SHARDS=2: two shard clusters behind a PL/Proxy database, a bridge per shard)
 run: $(STAMP)
-	$(BIN)/python -m ops run
+	$(BIN)/python -m ops run $(if $(SHARDS),--shards $(SHARDS))
 
 ## test: the whole suite (SQL, bridge, web, browser, faults) plus lints
 test: $(STAMP)

@@ -68,6 +68,9 @@ class Settings:
     # reads ~1.8x one), each with 16 blocking threads for the app (SSE streams hold one)
     web_workers: int = field(default_factory=default_web_workers)
     web_threads: int = 16
+    # a sharded deployment: DATABASE_URL is the proxy, and `leaderboard run` starts one
+    # bridge per shard database listed here, in shard order (README "Sharding")
+    shard_urls: tuple[str, ...] = ()
 
     @property
     def development(self) -> bool:
@@ -102,7 +105,18 @@ class Settings:
             ),
             web_workers=_int(env, "WEB_WORKERS", default_web_workers(), 1, 64),
             web_threads=_int(env, "WEB_THREADS", cls.web_threads, 1, 256),
+            shard_urls=_urls(env.get("LEADERBOARD_SHARD_URLS", "")),
         )
+
+
+def _urls(raw: str) -> tuple[str, ...]:
+    urls = tuple(u.strip() for u in raw.split(",") if u.strip())
+    for url in urls:
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise ConfigError(
+                f"LEADERBOARD_SHARD_URLS must be comma-separated postgresql:// URLs, got {url!r}"
+            )
+    return urls
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """`leaderboard seed`: lb.seed in PostgreSQL, then the Redis index rebuilt from it.
 
 Seeding never goes through per-row NOTIFY: lb.seed writes everything in one transaction and
-bumps the feed epoch, and the index is rebuilt in bulk (temporary key, then RENAME).
+bumps the feed epoch, and the index is rebuilt in bulk (temporary key, then RENAME). In a
+sharded deployment (LEADERBOARD_SHARD_URLS) the seed goes through the proxy (DATABASE_URL),
+and the schema check, VACUUM and index rebuild run on each shard, each shard's part of the
+index under its own keys.
 """
 
 from __future__ import annotations
@@ -28,8 +31,16 @@ def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
         )
     except psycopg.OperationalError as exc:
         raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+    # (database, its part of the index): one node, or every shard in order
+    parts: list[tuple[str, int | None]] = (
+        [(url, n) for n, url in enumerate(settings.shard_urls)]
+        if settings.shard_urls
+        else [(settings.database_url, None)]
+    )
     with conn:
-        migrate.check_schema(conn)
+        for url, _ in parts:
+            with _connect(url) as shard:
+                migrate.check_schema(shard)
         if args.if_empty and sqlapi.has_players(conn):
             print("the database already has players; not seeding (--if-empty)")
             return 0
@@ -49,7 +60,9 @@ def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
             progress=lambda line: print(line, flush=True),
         )
         # sets the visibility map, so rank counts run as index-only scans from the start
-        conn.execute("vacuum lb.board_entries")
+        for url, _ in parts:
+            with _connect(url) as shard:
+                shard.execute("vacuum lb.board_entries")
         print(
             f"seeded {result['users_created']} players, {result['sessions_created']} sessions "
             f"({result['players_ranked']} ranked) in {time.monotonic() - started:.1f} s",
@@ -59,10 +72,14 @@ def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
             return 0
         try:
             client = redis.Redis.from_url(settings.redis_url, socket_timeout=30)
-            results = rebuild_all(
-                lambda: psycopg.connect(settings.database_url, autocommit=True),
-                IndexWriter(client, Keys(settings.redis_prefix)),
-            )
+            results = [
+                result
+                for url, shard in parts
+                for result in rebuild_all(
+                    lambda u=url: _connect(u),
+                    IndexWriter(client, Keys(settings.redis_prefix, shard)),
+                )
+            ]
         except redis.RedisError as exc:
             print(f"warning: Redis unavailable ({exc}); the bridge rebuilds the index when it can")
             return 0
@@ -75,3 +92,10 @@ def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
                     f" in {result.seconds:.1f} s"
                 )
     return 0
+
+
+def _connect(url: str) -> psycopg.Connection:
+    try:
+        return psycopg.connect(url, autocommit=True, application_name="leaderboard-seed")
+    except psycopg.OperationalError as exc:
+        raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc

@@ -1,11 +1,14 @@
 """`leaderboard run`: the bridge and the web server as child processes, in the foreground.
 
 A bridge that dies is restarted (it is built to be: it catches up from the index's cursor);
-if the web server exits, everything stops. Ctrl-C or SIGTERM stops both.
+if the web server exits, everything stops. Ctrl-C or SIGTERM stops both. In a sharded
+deployment (LEADERBOARD_SHARD_URLS) there is one bridge per shard, each on its shard's
+database, restarted on its own.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -32,17 +35,24 @@ class RestartDelay:
         return self.backoff.after_run(ran_for, self.stable_s)
 
 
-def _spawn(command: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "leaderboard", command])
+def _spawn(command: str, database_url: str | None = None) -> subprocess.Popen:
+    env = None if database_url is None else {**os.environ, "DATABASE_URL": database_url}
+    return subprocess.Popen([sys.executable, "-m", "leaderboard", command], env=env)
 
 
 def run_all(settings: config.Settings) -> int:
-    children = {"bridge": _spawn("bridge"), "web": _spawn("web")}
+    # bridge name -> the database it follows (None: DATABASE_URL, one node)
+    bridges: dict[str, str | None] = (
+        {f"bridge-{n}": url for n, url in enumerate(settings.shard_urls)}
+        if settings.shard_urls
+        else {"bridge": None}
+    )
+    children = {name: _spawn("bridge", url) for name, url in bridges.items()}
+    children["web"] = _spawn("web")
     log.info(
         "running",
         url=f"http://{settings.host}:{settings.port}",
-        bridge_pid=children["bridge"].pid,
-        web_pid=children["web"].pid,
+        **{f"{name}_pid": child.pid for name, child in children.items()},
     )
     stopping = False
     exit_code = 0
@@ -53,8 +63,8 @@ def run_all(settings: config.Settings) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    delays = RestartDelay()
-    bridge_started = time.monotonic()
+    delays = {name: RestartDelay() for name in bridges}
+    started = dict.fromkeys(bridges, time.monotonic())
     while not stopping:
         time.sleep(0.2)
         if stopping:  # Ctrl-C reaches the children too; their exit is expected now
@@ -64,19 +74,22 @@ def run_all(settings: config.Settings) -> int:
             log.error("web_exited", code=code)
             exit_code = code or 1
             break
-        code = children["bridge"].poll()
-        if code is not None:
+        for name, url in bridges.items():
+            code = children[name].poll()
+            if code is None:
+                continue
             if code == EXIT_SCHEMA:
                 exit_code = code
+                stopping = True
                 break
-            delay = delays.after(time.monotonic() - bridge_started)
-            log.warning("bridge_exited", code=code, restarting_in_s=delay)
+            delay = delays[name].after(time.monotonic() - started[name])
+            log.warning("bridge_exited", bridge=name, code=code, restarting_in_s=delay)
             deadline = time.monotonic() + delay
             while not stopping and time.monotonic() < deadline:
                 time.sleep(0.2)
             if not stopping:
-                children["bridge"] = _spawn("bridge")
-                bridge_started = time.monotonic()
+                children[name] = _spawn("bridge", url)
+                started[name] = time.monotonic()
     for child in children.values():
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)

@@ -1,6 +1,7 @@
 """python -m ops {run,up,down,status,deps,redis-acl,bench}: local services without Docker.
 
 run        what `make run` does: services, migrate, seed once, bridge + web in the foreground
+run        (--shards N: the same on N shards behind a PL/Proxy database, a bridge per shard)
 up         start local PostgreSQL and Redis and print the environment to use them;
            --shards N adds N shard clusters and a PL/Proxy database in front of them
 down       stop them (and any shard clusters)
@@ -69,16 +70,17 @@ def up_shards(shards: int) -> tuple[list, dict[str, str]]:
         shard_urls.append(cluster.url(local.DATABASE))
     sharding.setup(sharding.Topology(main_pg.url(local.PROXY_DATABASE), shard_urls))
     env["DATABASE_URL"] = main_pg.url(local.PROXY_DATABASE)
-    env["LB_SHARD_URLS"] = ",".join(shard_urls)
+    env["LEADERBOARD_SHARD_URLS"] = ",".join(shard_urls)
     return started, env
 
 
-def run() -> int:
-    started, extra = up()
+def run(shards: int | None = None) -> int:
+    started, extra = up_shards(shards) if shards else up()
     env = {**os.environ, **extra}
     env.setdefault("LEADERBOARD_ENV", "development")
     try:
-        subprocess.run([_leaderboard(), "migrate"], env=env, check=True)
+        if not shards:  # up_shards migrated every shard; the proxy has no tables to migrate
+            subprocess.run([_leaderboard(), "migrate"], env=env, check=True)
         subprocess.run([_leaderboard(), "seed", "--if-empty", *DEV_SEED], env=env, check=True)
         port = env.get("PORT", "3001")
         print(f"\n  Leaderboard: http://localhost:{port}   (Ctrl-C stops everything)\n", flush=True)
@@ -146,11 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command
     if options and command != "bench":
         parser.error(f"unrecognized arguments: {' '.join(options)}")
-    if args.shards and command != "up":
-        parser.error("--shards goes with up")
+    if args.shards and command not in ("up", "run"):
+        parser.error("--shards goes with up or run")
     try:
         if command == "run":
-            return run()
+            return run(args.shards)
         if command == "bench":
             return bench(args.scale, options)
         if command == "schema":

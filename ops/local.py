@@ -11,7 +11,9 @@ from ops.postgres import LocalPostgres, data_root_for
 from ops.redis_server import LocalRedis
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-VAR = PROJECT_ROOT / ".var"
+# where the local servers live; LB_VAR_DIR moves them (a test of `ops run` that must not
+# touch a developer's own .var)
+VAR = Path(os.environ.get("LB_VAR_DIR") or PROJECT_ROOT / ".var")
 DATABASE = "leaderboard"
 
 

@@ -154,3 +154,75 @@ def test_ctrl_c_on_run_with_a_dashboard_open_stops_cleanly(database_url, redis_u
     assert "ending_streams" in text
     assert "Killing worker" not in text, text
     log.close()
+
+
+def _free_run_of_ports(count: int) -> int:
+    """A port p with p .. p + count - 1 all free (the main cluster and the shard clusters
+    `ops up --shards` puts after it)."""
+    import socket
+
+    for _ in range(50):
+        first = free_port()
+        ok = True
+        for port in range(first, first + count):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    ok = False
+        if ok and first + count < 65535:
+            return first
+    raise RuntimeError("no run of free ports")
+
+
+def test_ops_run_with_shards_serves_a_sharded_deployment(tmp_path):
+    """`make run SHARDS=2`: two shard clusters and the proxy database, seeded through the
+    proxy, a bridge per shard, the app on the proxy; everything it started stops with it."""
+    var = tmp_path / "var"
+    var.mkdir()
+    # the postgres user creates the clusters in it
+    os.chmod(tmp_path, 0o755)
+    os.chmod(var, 0o755)
+    pg_port = _free_run_of_ports(3)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")} | {
+        "LB_VAR_DIR": str(var),
+        "LB_PG_PORT": str(pg_port),
+        "LB_REDIS_PORT": str(free_port()),
+        "PORT": str(port),
+        "WEB_WORKERS": "1",
+        "WEB_THREADS": "4",
+        "LEADERBOARD_REFRESH_INTERVAL_MS": "1000",
+    }
+    proc, log = start([sys.executable, "-m", "ops", "run", "--shards", "2"], env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(
+            lambda: len((get(f"{base}/api/leaderboard/top")[1] or {}).get("data", [])) == 10,
+            timeout=180,
+            message="serving the seeded top 10",
+        )
+        text = output(log)
+        assert "seeded 10000 players, 50000 sessions" in text
+        assert "shard=0 shards=2" in text
+        assert "shard=1 shards=2" in text
+        # a player on each shard: a submit over HTTP, then its rank from the merged index
+        for user_id in (1, 2):
+            status, body = get(f"{base}/api/leaderboard/rank/{user_id}")
+            assert status == 200, body
+            assert body["source"] == "redis", body
+            request = urllib.request.Request(
+                f"{base}/api/leaderboard/submit",
+                data=json.dumps({"user_id": user_id, "score": 1_000_000}).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request, timeout=5) as response:
+                total = json.loads(response.read())["data"]["total_score"]
+            status, body = get(f"{base}/api/leaderboard/rank/{user_id}")
+            assert body["data"]["total_score"] == total
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        code = proc.wait(timeout=60)
+    assert code in (0, -signal.SIGINT, 130), output(log)
+    text = output(log)
+    assert "stopped LocalPostgres on port" in text
+    assert text.count("stopped LocalPostgres") == 3, text[-2000:]
+    log.close()
