@@ -90,10 +90,20 @@ def api(request: pytest.FixtureRequest) -> Iterator[psycopg.Connection]:
     try:
         with ProxyConnection.connect(db.proxy_url, autocommit=True) as proxy:
             proxy.shards = shards
+            proxy.url = db.proxy_url
             yield proxy
     finally:
         for shard in shards:
             shard.close()
+
+
+@pytest.fixture
+def api_client(api: psycopg.Connection, make_app):
+    """A test client of the app on the database `api` is connected to: one node, or the proxy
+    of the sharded topology (no bridge: reads come from PostgreSQL until one runs)."""
+    if isinstance(api, ProxyConnection):
+        return make_app(database_url=api.url).test_client()
+    return make_app().test_client()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from leaderboard import rules
 from tests.support.bridge import KEYS, BridgeThread, settings_for, wait_until
 from tests.support.servers import ADMIN_TOKEN, free_port
+from tests.support.shards import ProxyConnection
 
 SUBMIT = "/api/leaderboard/submit"
 SEED = "/api/leaderboard/seed"
@@ -24,52 +25,57 @@ def players(conn, n, prefix="c"):
 
 
 def sessions(conn):
+    """Sessions in the database, or on every shard behind a proxy."""
+    if isinstance(conn, ProxyConnection):
+        return sum(sessions(shard) for shard in conn.shards)
     return conn.execute("select count(*) from lb.game_sessions").fetchone()[0]
 
 
 # -- submit ----------------------------------------------------------------------------------
 
 
-def test_submit_defaults_to_classic(client, conn):
-    (p,) = players(conn, 1)
-    assert client.post(SUBMIT, json={"user_id": p, "score": 0}).status_code == 201  # 0 is valid
-    assert conn.execute("select game_mode from lb.game_sessions").fetchone() == ("classic",)
+def test_submit_defaults_to_classic(api_client, api):
+    (p,) = players(api, 1)
+    assert api_client.post(SUBMIT, json={"user_id": p, "score": 0}).status_code == 201  # 0 is valid
+    assert api.execute("select game_mode from lb.player_sessions(%s)", (p,)).fetchone() == (
+        "classic",
+    )
 
 
-def test_idempotent_retry_returns_the_first_response_and_counts_once(client, conn):
-    (p,) = players(conn, 1)
+def test_idempotent_retry_returns_the_first_response_and_counts_once(api_client, api):
+    (p,) = players(api, 1)
     headers = {"Idempotency-Key": "match-77:c0"}
-    first = client.post(SUBMIT, json={"user_id": p, "score": 40}, headers=headers)
-    client.post(SUBMIT, json={"user_id": p, "score": 1})
-    retry = client.post(SUBMIT, json={"user_id": p, "score": 40}, headers=headers)
+    first = api_client.post(SUBMIT, json={"user_id": p, "score": 40}, headers=headers)
+    api_client.post(SUBMIT, json={"user_id": p, "score": 1})
+    retry = api_client.post(SUBMIT, json={"user_id": p, "score": 40}, headers=headers)
     assert first.status_code == retry.status_code == 201
     assert retry.json == first.json
-    assert sessions(conn) == 2
+    assert sessions(api) == 2
 
 
-def test_same_idempotency_key_with_another_body_is_422(client, conn):
-    (p,) = players(conn, 1)
+def test_same_idempotency_key_with_another_body_is_422(api_client, api):
+    (p,) = players(api, 1)
     headers = {"Idempotency-Key": "k-1"}
-    client.post(SUBMIT, json={"user_id": p, "score": 40}, headers=headers)
-    response = client.post(SUBMIT, json={"user_id": p, "score": 41}, headers=headers)
+    api_client.post(SUBMIT, json={"user_id": p, "score": 40}, headers=headers)
+    response = api_client.post(SUBMIT, json={"user_id": p, "score": 41}, headers=headers)
     assert response.status_code == 422
     assert response.json["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
-    assert sessions(conn) == 1
+    assert sessions(api) == 1
 
 
 @pytest.mark.parametrize("key", ["", "x" * 256, "tab\there"])
-def test_a_bad_idempotency_key_is_400(client, conn, key):
-    (p,) = players(conn, 1)
-    response = client.post(
+def test_a_bad_idempotency_key_is_400(api_client, api, key):
+    (p,) = players(api, 1)
+    response = api_client.post(
         SUBMIT, json={"user_id": p, "score": 1}, headers={"Idempotency-Key": key}
     )
     assert response.status_code == 400
     assert response.json["error"]["field"] == "Idempotency-Key"
-    assert sessions(conn) == 0
+    assert sessions(api) == 0
 
 
-def test_submit_for_an_unknown_player_is_404(client, conn):
-    response = client.post(SUBMIT, json={"user_id": 424242, "score": 1})
+def test_submit_for_an_unknown_player_is_404(api_client, api):
+    response = api_client.post(SUBMIT, json={"user_id": 424242, "score": 1})
     assert response.status_code == 404
     assert response.json == {
         "success": False,
@@ -79,7 +85,7 @@ def test_submit_for_an_unknown_player_is_404(client, conn):
             "field": "user_id",
         },
     }
-    assert sessions(conn) == 0
+    assert sessions(api) == 0
 
 
 def test_a_total_past_2_pow_53_is_422(client, conn):
@@ -103,15 +109,17 @@ def test_writes_get_503_when_postgres_is_unreachable(make_app, redis_url):
 # -- reads -----------------------------------------------------------------------------------
 
 
-def test_top_from_postgres_is_not_cached(client, conn):
-    a, b, c = players(conn, 3)
+def test_top_from_postgres_is_not_cached(api_client, api):
+    a, b, c = players(api, 3)
     for p, s in ((a, 10), (b, 10), (c, 5)):
-        client.post(SUBMIT, json={"user_id": p, "score": s})
-    body = client.get("/api/leaderboard/top").json
+        api_client.post(SUBMIT, json={"user_id": p, "score": s})
+    body = api_client.get("/api/leaderboard/top").json
     assert body["cached"] is False
     assert body["source"] == "postgres"
     assert body["as_of"].endswith("Z")
-    assert [(r["rank"], r["user_id"]) for r in body["data"]] == [(1, a), (1, b), (3, c)]
+    # ties list by user id (on shards, ids need not follow creation order)
+    first, second = sorted((a, b))
+    assert [(r["rank"], r["user_id"]) for r in body["data"]] == [(1, first), (1, second), (3, c)]
 
 
 def test_top_is_cached_only_when_served_from_the_cache(
@@ -142,9 +150,9 @@ def test_top_rejects_out_of_range_paging(client, query):
     assert response.json["error"]["field"] in {"limit", "offset"}
 
 
-def test_rank_of_a_player_without_scores_is_null_with_total_0(client, conn):
-    (p,) = players(conn, 1)
-    body = client.get(f"/api/leaderboard/rank/{p}").json
+def test_rank_of_a_player_without_scores_is_null_with_total_0(api_client, api):
+    (p,) = players(api, 1)
+    body = api_client.get(f"/api/leaderboard/rank/{p}").json
     assert body["data"] == {"user_id": p, "username": "c0", "total_score": 0, "rank": None}
 
 
@@ -158,24 +166,28 @@ def test_rank_rejects_a_bad_id_with_400(client, raw):
     assert response.json["error"]["field"] == "user_id"
 
 
-def test_around_returns_the_window_with_ranks(client, conn):
-    ps = players(conn, 5)
+def test_around_returns_the_window_with_ranks(api_client, api):
+    ps = players(api, 5)
     for p, s in zip(ps, (50, 40, 40, 30, 20), strict=True):
-        client.post(SUBMIT, json={"user_id": p, "score": s})
-    body = client.get(f"/api/leaderboard/around/{ps[2]}?radius=1").json
+        api_client.post(SUBMIT, json={"user_id": p, "score": s})
+    body = api_client.get(f"/api/leaderboard/around/{ps[2]}?radius=1").json
     assert body["user_id"] == ps[2]
-    assert [(r["rank"], r["user_id"]) for r in body["data"]] == [(2, ps[1]), (2, ps[2]), (4, ps[3])]
-    assert client.get(f"/api/leaderboard/around/{ps[2]}?radius=51").status_code == 400
-    assert client.get("/api/leaderboard/around/777777").status_code == 404
+    # the 40s tie, listed by user id: ps[2]'s neighbours depend on which id is smaller
+    tied = sorted((ps[1], ps[2]))
+    window = [(1, ps[0]), (2, tied[0]), (2, tied[1]), (4, ps[3]), (5, ps[4])]
+    at = [u for _, u in window].index(ps[2])
+    assert [(r["rank"], r["user_id"]) for r in body["data"]] == window[at - 1 : at + 2]
+    assert api_client.get(f"/api/leaderboard/around/{ps[2]}?radius=51").status_code == 400
+    assert api_client.get("/api/leaderboard/around/777777").status_code == 404
 
 
-def test_sessions_lists_a_players_games_newest_first(client, conn):
-    (p,) = players(conn, 1)
+def test_sessions_lists_a_players_games_newest_first(api_client, api):
+    (p,) = players(api, 1)
     for s in (1, 2, 3):
-        client.post(SUBMIT, json={"user_id": p, "score": s, "game_mode": "casual"})
-    body = client.get(f"/api/leaderboard/sessions/{p}?limit=2").json
+        api_client.post(SUBMIT, json={"user_id": p, "score": s, "game_mode": "casual"})
+    body = api_client.get(f"/api/leaderboard/sessions/{p}?limit=2").json
     assert [r["score"] for r in body["data"]] == [3, 2]
-    assert client.get("/api/leaderboard/sessions/777777").status_code == 404
+    assert api_client.get("/api/leaderboard/sessions/777777").status_code == 404
 
 
 # -- seed ------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import redis
 
 from leaderboard.index import encoding
 from leaderboard.index.keys import Keys
-from leaderboard.index.reader import IndexUnavailable, ShardedIndexReader
+from leaderboard.index.reader import IndexUnavailable, Ranked, ShardedIndexReader
 from leaderboard.index.rebuild import rebuild_all
 from leaderboard.index.writer import IndexWriter
 from tests.support.bridge import BridgeProcess, BridgeThread, settings_for, wait_until
@@ -205,4 +205,47 @@ def test_a_shards_bridge_killed_mid_write_converges_after_restart(sharded, proxy
     finally:
         steady.close()
         victim.close()
+        client.close()
+
+
+def _running(sharded, redis_url) -> list[BridgeThread]:
+    bridges = [BridgeThread(settings_for(url, redis_url)) for url in sharded.shard_urls]
+    for bridge in bridges:
+        bridge.__enter__()
+    return bridges
+
+
+def test_a_late_commit_on_a_shard_is_applied_and_a_flush_is_rebuilt_by_every_shard(
+    sharded, proxy, redis_url
+):
+    client = redis.Redis.from_url(redis_url)
+    reader = ShardedIndexReader(client, Keys(), 2)
+    ids = play(proxy, 6, 10, 20)
+    early_player, late_player = [u for u in ids if (u - 1) % 2 == 1][:2]
+    bridges = _running(sharded, redis_url)
+    try:
+        want = expected_index_ranks(sql_view(proxy, "global", ids))
+        wait_until(lambda: index_view(reader, "global", ids) == want, message="first sync")
+        # on shard 1: a transaction takes its change id first and commits last
+        with psycopg.connect(sharded.shard_urls[1]) as early:
+            early.execute("select lb.submit_score(%s, 100000)", (early_player,))
+            proxy.execute("select lb.submit_score(%s, 7)", (late_player,))
+            late_total = proxy.execute(
+                "select total_score from lb.player_rank(%s)", (late_player,)
+            ).fetchone()[0]
+            wait_until(
+                lambda: (reader.rank(late_player) or Ranked(None, 0, -1)).total_score == late_total,
+                message="the later commit",
+            )
+            early.commit()
+        want = expected_index_ranks(sql_view(proxy, "global", ids))
+        wait_until(lambda: index_view(reader, "global", ids) == want, message="the early commit")
+        # Redis loses everything: each shard's bridge rebuilds its own part
+        client.flushall()
+        for board in BOARDS:
+            want = expected_index_ranks(sql_view(proxy, board, ids))
+            wait_until(lambda b=board, w=want: index_view(reader, b, ids) == w, message=board)
+    finally:
+        for bridge in bridges:
+            bridge.stop()
         client.close()

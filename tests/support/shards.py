@@ -24,6 +24,7 @@ class ProxyConnection(psycopg.Connection):
     about what was written (tests.support.db.db_state) look at every shard."""
 
     shards: list[psycopg.Connection]
+    url: str
 
 
 @dataclass
