@@ -17,6 +17,9 @@ Per board, under the board's hash tag (so a board's keys share a cluster slot):
 Shared by every board: usernames (names:<epoch>:<id // 100>), the top-10 lock, events,
 bridge heartbeats.
 
+In a sharded deployment each shard's bridge keeps its part of every board under
+b:{board}:s<shard>: (Keys.shard), and ShardedIndexReader reads all parts in one call.
+
 Each board carries its own cursor, written by the same Lua call as the members it describes,
 so a board and its cursor can never disagree and one board is rebuilt without touching the
 others. Every write is a compare-and-set on that cursor, so any number of bridges can write
