@@ -1086,6 +1086,11 @@ CREATE FUNCTION lb._shard_around(p_board text, p_period_key timestamp with time 
 declare
     v_board lb.boards;
 begin
+    if p_radius is null or p_radius not between 0 and lb._max_radius() then
+        perform lb._invalid_argument(
+            'p_radius', format('must be an integer from 0 to %s', lb._max_radius()), p_radius::text
+        );
+    end if;
     v_board := lb._board(p_board);
     -- the same index range scans as lb.players_around: O(radius), not O(rank)
     return query
@@ -1133,6 +1138,17 @@ CREATE FUNCTION lb._shard_count_before(p_board text, p_period_key timestamp with
 declare
     v_board lb.boards;
 begin
+    -- the proxy asks about one player, or the distinct values of one window: a bounded call
+    if cardinality(p_values) > 2 * lb._max_radius() + 1
+        or cardinality(p_values) is distinct from cardinality(p_tie_ats)
+        or cardinality(p_values) is distinct from cardinality(p_user_ids) then
+        perform lb._invalid_argument(
+            'p_values', format(
+                'must hold at most %s values, with as many tie times and user ids',
+                2 * lb._max_radius() + 1
+            ), cardinality(p_values)::text
+        );
+    end if;
     v_board := lb._board(p_board);
     return query
     select

@@ -19,6 +19,11 @@ as $$
 declare
     v_board lb.boards;
 begin
+    if p_radius is null or p_radius not between 0 and lb._max_radius() then
+        perform lb._invalid_argument(
+            'p_radius', format('must be an integer from 0 to %s', lb._max_radius()), p_radius::text
+        );
+    end if;
     v_board := lb._board(p_board);
     -- the same index range scans as lb.players_around: O(radius), not O(rank)
     return query

@@ -20,6 +20,17 @@ as $$
 declare
     v_board lb.boards;
 begin
+    -- the proxy asks about one player, or the distinct values of one window: a bounded call
+    if cardinality(p_values) > 2 * lb._max_radius() + 1
+        or cardinality(p_values) is distinct from cardinality(p_tie_ats)
+        or cardinality(p_values) is distinct from cardinality(p_user_ids) then
+        perform lb._invalid_argument(
+            'p_values', format(
+                'must hold at most %s values, with as many tie times and user ids',
+                2 * lb._max_radius() + 1
+            ), cardinality(p_values)::text
+        );
+    end if;
     v_board := lb._board(p_board);
     return query
     select

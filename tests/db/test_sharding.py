@@ -339,3 +339,22 @@ def test_concurrent_submits_through_the_proxy_give_the_exact_total(sharded, prox
         expected,
     )
     assert len(proxy.execute("select * from lb.player_sessions(%s, 100)", (uid,)).fetchall()) == 100
+
+
+def test_the_shard_helpers_refuse_unbounded_calls(shards):
+    """A login that may read ranks may call the helpers directly: they are as bounded as the
+    public reads they serve."""
+    shard = shards[0]
+    many = list(range(200))
+    with pytest.raises(
+        psycopg.errors.InvalidParameterValue, match="p_values must hold at most 101"
+    ):
+        shard.execute(
+            "select * from lb._shard_count_before('global', '-infinity', %s::bigint[],"
+            " %s::timestamptz[], %s::bigint[])",
+            (many, ["-infinity"] * 200, many),
+        )
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="p_radius must be an integer"):
+        shard.execute(
+            "select * from lb._shard_around('global', '-infinity', 1, '-infinity', 1, 51)"
+        )
