@@ -13,9 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## run: local PostgreSQL + Redis, migrate, seed once, bridge + web at http://localhost:3001
-## (SHARDS=2: two shard clusters behind a PL/Proxy database, a bridge per shard)
+## (SHARDS=2: two shard clusters behind a PL/Proxy database, a bridge per shard;
+##  REDIS_CLUSTER=1: a local 3-master, 3-replica Redis Cluster)
 run: $(STAMP)
-	$(BIN)/python -m ops run $(if $(SHARDS),--shards $(SHARDS))
+	$(BIN)/python -m ops run $(if $(SHARDS),--shards $(SHARDS)) $(if $(REDIS_CLUSTER),--redis-cluster)
 
 ## test: the whole suite (SQL, bridge, web, browser, faults) plus lints
 test: $(STAMP)

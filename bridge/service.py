@@ -32,7 +32,7 @@ from bridge.sampler import Sampler
 from bridge.status import Status
 from bridge.syncer import Syncer
 from bridge.top10 import Top10Refresher
-from leaderboard import config, logs, migrate
+from leaderboard import config, logs, migrate, redisconn
 from leaderboard.backoff import Backoff
 from leaderboard.errors import SchemaOutOfDate
 from leaderboard.feed import ChangeFeed
@@ -62,7 +62,7 @@ class Bridge:
         status: Status | None = None,
     ) -> None:
         self.settings = settings
-        self.redis = redis_client or redis.Redis.from_url(
+        self.redis = redis_client or redisconn.connect(
             settings.redis_url,
             socket_timeout=10,
             socket_connect_timeout=3,
@@ -148,7 +148,7 @@ class Bridge:
     def _release_on_shutdown(self) -> None:
         try:
             self.top10.release()
-            pipe = self.redis.pipeline(transaction=True)
+            pipe = self.redis.pipeline(transaction=not redisconn.clustered(self.redis))
             pipe.delete(self.keys.bridge(self.status.bridge_id))
             pipe.zrem(self.keys.bridges, self.status.bridge_id)
             pipe.execute()
@@ -326,7 +326,7 @@ class Bridge:
         key = self.keys.bridge(self.status.bridge_id)
         now = time.time()
         try:
-            pipe = self.redis.pipeline(transaction=True)
+            pipe = self.redis.pipeline(transaction=not redisconn.clustered(self.redis))
             pipe.hset(key, mapping=self.status.heartbeat().to_fields())
             pipe.pexpire(key, HEARTBEAT_TTL_MS)
             pipe.zadd(self.keys.bridges, {self.status.bridge_id: now})

@@ -23,7 +23,7 @@ from typing import Any
 import redis
 
 from bridge.status import Status
-from leaderboard import logs
+from leaderboard import logs, redisconn
 from leaderboard.clock import iso
 from leaderboard.feed import BoardSpec
 from leaderboard.index import encoding
@@ -98,7 +98,8 @@ class Top10Refresher:
             kind = "top10"
         else:
             kind = "refresh"
-        pipe = self.reader.redis.pipeline(transaction=True)
+        # one slot's key and a channel: a cluster cannot wrap them in one MULTI
+        pipe = self.reader.redis.pipeline(transaction=not redisconn.clustered(self.reader.redis))
         pipe.set(self.keys.top10(board.board_id), json.dumps(payload))
         pipe.publish(self.keys.events, json.dumps({"type": kind, **payload}))
         pipe.execute()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 
-from leaderboard import boards_cli, config, logs
+from leaderboard import boards_cli, config, logs, redisconn
 from leaderboard.errors import (
     BoardExists,
     InvalidArgument,
@@ -372,7 +372,7 @@ def _verify(settings: config.Settings, args: argparse.Namespace) -> int:
             raise InvalidArgument("--period needs --board: periods are a board's", field="period")
         for board in args.board or []:
             sqlapi.top_players(conn, 1, 0, board, period)
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=60)
+    client = redisconn.connect(settings.redis_url, socket_timeout=60)
     try:
         client.ping()
     except redis.RedisError as exc:

@@ -15,7 +15,7 @@ import time
 import psycopg
 import redis
 
-from leaderboard import DB_DIR, config, migrate, sqlapi
+from leaderboard import DB_DIR, config, migrate, redisconn, sqlapi
 from leaderboard.errors import Unavailable
 from leaderboard.index.keys import Keys
 from leaderboard.index.rebuild import rebuild_all
@@ -71,7 +71,7 @@ def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
         if args.no_index:
             return 0
         try:
-            client = redis.Redis.from_url(settings.redis_url, socket_timeout=30)
+            client = redisconn.connect(settings.redis_url, socket_timeout=30)
             results = [
                 result
                 for url, shard in parts

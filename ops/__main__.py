@@ -1,7 +1,8 @@
 """python -m ops {run,up,down,status,deps,redis-acl,bench}: local services without Docker.
 
 run        what `make run` does: services, migrate, seed once, bridge + web in the foreground
-run        (--shards N: the same on N shards behind a PL/Proxy database, a bridge per shard)
+run        (--shards N: the same on N shards behind a PL/Proxy database, a bridge per shard;
+           --redis-cluster: on a local 3-master, 3-replica Redis Cluster)
 up         start local PostgreSQL and Redis and print the environment to use them;
            --shards N adds N shard clusters and a PL/Proxy database in front of them
 down       stop them (and any shard clusters)
@@ -32,8 +33,9 @@ def _leaderboard() -> str:
     return str(Path(sys.executable).with_name("leaderboard"))
 
 
-def up() -> tuple[list, dict[str, str]]:
-    """Start what is not configured; return what we started and the environment for it."""
+def up(redis_cluster: bool = False) -> tuple[list, dict[str, str]]:
+    """Start what is not configured; return what we started and the environment for it.
+    `redis_cluster`: a 3-master, 3-replica Redis Cluster instead of one server."""
     started: list = []
     env: dict[str, str] = {}
     configured = LocalServices.from_env()
@@ -44,19 +46,19 @@ def up() -> tuple[list, dict[str, str]]:
         pg.create_database(local.DATABASE)
         env["DATABASE_URL"] = pg.url(local.DATABASE)
     if not configured.redis_url:
-        rd = local.redis()
+        rd = local.redis_cluster() if redis_cluster else local.redis()
         if rd.start():
             started.append(rd)
         env["REDIS_URL"] = rd.url()
     return started, env
 
 
-def up_shards(shards: int) -> tuple[list, dict[str, str]]:
+def up_shards(shards: int, redis_cluster: bool = False) -> tuple[list, dict[str, str]]:
     """`up`, plus `shards` shard clusters each with a `leaderboard` database, and the proxy
     database on the main cluster set up in front of them (leaderboard shards setup)."""
     if LocalServices.from_env().database_url:
         raise RuntimeError("--shards starts its own clusters: unset DATABASE_URL")
-    started, env = up()
+    started, env = up(redis_cluster)
     postgres.ensure_plproxy()
     main_pg = local.postgres()
     main_pg.create_database(local.PROXY_DATABASE)
@@ -74,8 +76,8 @@ def up_shards(shards: int) -> tuple[list, dict[str, str]]:
     return started, env
 
 
-def run(shards: int | None = None) -> int:
-    started, extra = up_shards(shards) if shards else up()
+def run(shards: int | None = None, redis_cluster: bool = False) -> int:
+    started, extra = up_shards(shards, redis_cluster) if shards else up(redis_cluster)
     env = {**os.environ, **extra}
     env.setdefault("LEADERBOARD_ENV", "development")
     try:
@@ -144,25 +146,35 @@ def main(argv: list[str] | None = None) -> int:
         choices=[1, 2, 4, 8],
         help="up: also start this many shard clusters behind a PL/Proxy database",
     )
+    parser.add_argument(
+        "--redis-cluster",
+        action="store_true",
+        help="up/run: a local Redis Cluster (3 masters, 3 replicas) instead of one server",
+    )
     args, options = parser.parse_known_args(argv)
     command = args.command
     if options and command != "bench":
         parser.error(f"unrecognized arguments: {' '.join(options)}")
-    if args.shards and command not in ("up", "run"):
-        parser.error("--shards goes with up or run")
+    if (args.shards or args.redis_cluster) and command not in ("up", "run"):
+        parser.error("--shards and --redis-cluster go with up or run")
     try:
         if command == "run":
-            return run(args.shards)
+            return run(args.shards, args.redis_cluster)
         if command == "bench":
             return bench(args.scale, options)
         if command == "schema":
             return schema()
         if command == "up":
-            _, env = up_shards(args.shards) if args.shards else up()
+            _, env = (
+                up_shards(args.shards, args.redis_cluster)
+                if args.shards
+                else up(args.redis_cluster)
+            )
             for key, value in env.items():
                 print(f"export {key}={value}")
         elif command == "down":
             local.redis().stop()
+            local.redis_cluster().stop()
             for cluster in local.initialized_shards():
                 cluster.stop()
             local.postgres().stop()

@@ -8,6 +8,7 @@ from pathlib import Path
 from leaderboard.config import LocalServices
 from ops import redis_acl
 from ops.postgres import LocalPostgres, data_root_for
+from ops.redis_cluster import LocalRedisCluster
 from ops.redis_server import LocalRedis
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,13 @@ def shared_buffers_mb() -> int:
     former fixed 1 GB could not hold."""
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return max(1024, min(8192, total // 4 // 2**20))
+
+
+def redis_cluster() -> LocalRedisCluster:
+    """3 masters and 3 replicas on LB_REDIS_PORT and the five ports after it (python -m ops up
+    --redis-cluster); a cluster node's port must be at most 55535 (its bus is +10000)."""
+    base = LocalServices.from_env().redis_port
+    return LocalRedisCluster(root=VAR / "redis-cluster", ports=list(range(base, base + 6)))
 
 
 def redis() -> LocalRedis:

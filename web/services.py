@@ -12,7 +12,7 @@ import psycopg
 import redis
 from prometheus_client import Counter
 
-from leaderboard import logs
+from leaderboard import logs, redisconn
 from leaderboard.config import Settings
 from leaderboard.index.echo import Echo
 from leaderboard.index.keys import Keys
@@ -43,7 +43,7 @@ class Services:
             settings.web_threads,
             on_down=lambda: self.health.mark_db_down(),  # noqa: PLW0108
         )
-        self.redis = redis.Redis.from_url(
+        self.redis = redisconn.connect(
             settings.redis_url,
             socket_timeout=1.0,
             socket_connect_timeout=0.5,

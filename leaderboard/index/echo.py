@@ -13,7 +13,7 @@ from typing import Any
 
 import redis
 
-from leaderboard.index import encoding
+from leaderboard.index import encoding, scripts
 from leaderboard.index.keys import Keys
 from leaderboard.index.scripts import Script
 
@@ -44,7 +44,7 @@ class Echo:
             keys = keys.for_shard((first["user_id"] - 1) % self.shards)
 
         def send() -> list[Any]:
-            pipe = self.redis.pipeline(transaction=False)
+            pipe = scripts.pipeline(self.redis)
             bucket, slot = encoding.name_slot(first["user_id"])
             pipe.hset(keys.names(first["feed_epoch"], bucket), slot, first["username"])
             for entry in entries:

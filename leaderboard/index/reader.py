@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import redis
 
+from leaderboard import redisconn
 from leaderboard.heartbeat import Heartbeat
 from leaderboard.index import encoding
 from leaderboard.index.keys import Keys
@@ -52,8 +54,46 @@ class IndexReader:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.redis = client
         self.keys = keys
+        # a cluster keeps usernames in other slots than a board's: the scripts get no names
+        # prefix there and the names are read in a second round trip (_with_names)
+        self.cluster = redisconn.clustered(client)
         self._rank = Script(client, "rank")
         self._page = Script(client, "page")
+
+    def _names_arg(self, keys: Keys) -> str:
+        return "" if self.cluster else keys.names_prefix
+
+    def _names(self, wanted: list[tuple[Keys, Any, int]]) -> list[Any]:
+        """Usernames of (keys, epoch, user id) in one pipeline (in a cluster, one request per
+        node that holds some)."""
+        pipe = self.redis.pipeline(transaction=False)
+        for keys, epoch, user_id in wanted:
+            bucket, slot = encoding.name_slot(user_id)
+            pipe.hget(keys.names(_text(epoch), bucket), slot)
+        return pipe.execute()
+
+    def _with_name(self, reply: list, user_id: int, keys: Keys) -> list:
+        """A rank script's reply with the username read here, in a cluster."""
+        if not self.cluster or _text(reply[0]) == "missing":
+            return reply
+        reply = list(reply)
+        at = 1 if _text(reply[0]) == "absent" else 3
+        reply[at] = self._names([(keys, reply[at + 1], user_id)])[0] or False
+        return reply
+
+    def _with_names(self, reply: list, keys_of_row: Callable[[int], Keys]) -> list:
+        """A page script's reply with the usernames read here, in a cluster."""
+        if not self.cluster or _text(reply[0]) != "ok":
+            return reply
+        reply = list(reply)
+        flat, epochs, earliest = reply[3], reply[6], _text(reply[5]) == "earliest"
+        users = [encoding.user_of(_text(flat[i]), earliest) for i in range(0, len(flat), 2)]
+        wanted = [
+            (keys_of_row(n), epochs[n] if len(epochs) > 1 else epochs[0], user)
+            for n, user in enumerate(users)
+        ]
+        reply[4] = [name or False for name in self._names(wanted)] if wanted else []
+        return reply
 
     def board(self, board: str) -> BoardView | None:
         """None when the board has no index (yet)."""
@@ -80,9 +120,9 @@ class IndexReader:
         index cannot tell (no entry and no name: unknown, or new and not yet propagated)."""
         reply = self._rank(
             self._read_keys(board, period),
-            [encoding.encode_user(user_id), self.keys.names_prefix],
+            [encoding.encode_user(user_id), self._names_arg(self.keys)],
         )
-        return self._ranked_one(reply, user_id, board)
+        return self._ranked_one(self._with_name(reply, user_id, self.keys), user_id, board)
 
     @staticmethod
     def _ranked_one(reply: list, user_id: int, board: str) -> Ranked | None:
@@ -105,9 +145,9 @@ class IndexReader:
         self, limit: int, offset: int = 0, board: str = GLOBAL, period: str = encoding.ALL_TIME
     ) -> list[Ranked]:
         reply = self._page(
-            self._read_keys(board, period), [offset, limit, "", self.keys.names_prefix]
+            self._read_keys(board, period), [offset, limit, "", self._names_arg(self.keys)]
         )
-        return self._ranked(reply, board) or []
+        return self._ranked(self._with_names(reply, lambda _: self.keys), board) or []
 
     def around(
         self, user_id: int, radius: int, board: str = GLOBAL, period: str = encoding.ALL_TIME
@@ -115,9 +155,9 @@ class IndexReader:
         """The window of 2*radius+1 players centred on one; None if it has no entry."""
         reply = self._page(
             self._read_keys(board, period),
-            [0, radius, encoding.encode_user(user_id), self.keys.names_prefix],
+            [0, radius, encoding.encode_user(user_id), self._names_arg(self.keys)],
         )
-        return self._ranked(reply, board)
+        return self._ranked(self._with_names(reply, lambda _: self.keys), board)
 
     def _read_keys(self, board: str, period: str) -> list[str]:
         return [
@@ -201,29 +241,34 @@ class ShardedIndexReader(IndexReader):
     def rank(
         self, user_id: int, board: str = GLOBAL, period: str = encoding.ALL_TIME
     ) -> Ranked | None:
-        owner = self.owner(user_id)
+        owner = self.shards[self.owner(user_id)]
         reply = self._rank(
             self._all_keys(board, period),
-            [owner + 1, encoding.encode_user(user_id), self.shards[owner].names_prefix],
+            [owner.shard + 1, encoding.encode_user(user_id), self._names_arg(owner)],
         )
-        return self._ranked_one(reply, user_id, board)
+        return self._ranked_one(self._with_name(reply, user_id, owner), user_id, board)
 
     def page(
         self, limit: int, offset: int = 0, board: str = GLOBAL, period: str = encoding.ALL_TIME
     ) -> list[Ranked]:
-        names = [k.names_prefix for k in self.shards]
+        names = [self._names_arg(k) for k in self.shards]
         reply = self._page(self._all_keys(board, period), [offset, limit, "", "", *names])
-        return self._ranked(reply, board) or []
+        return self._ranked(self._with_names(reply, self._row_keys(reply)), board) or []
 
     def around(
         self, user_id: int, radius: int, board: str = GLOBAL, period: str = encoding.ALL_TIME
     ) -> list[Ranked] | None:
-        names = [k.names_prefix for k in self.shards]
+        names = [self._names_arg(k) for k in self.shards]
         reply = self._page(
             self._all_keys(board, period),
             [0, radius, encoding.encode_user(user_id), self.owner(user_id) + 1, *names],
         )
-        return self._ranked(reply, board)
+        return self._ranked(self._with_names(reply, self._row_keys(reply)), board)
+
+    def _row_keys(self, reply: list) -> Callable[[int], Keys]:
+        """Row n's shard keys, from page_sharded.lua's per-row shard numbers (1-based)."""
+        shards = reply[7] if len(reply) > 7 else []
+        return lambda n: self.shards[int(shards[n]) - 1]
 
 
 def _text(value: Any) -> str:

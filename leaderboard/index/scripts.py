@@ -15,6 +15,8 @@ from typing import Any
 
 import redis
 
+from leaderboard import redisconn
+
 HERE = Path(__file__).resolve().parent / "scripts"
 
 
@@ -51,7 +53,61 @@ class Script:
 
     def queue(self, pipe: Any, keys: list[str], args: list[Any]) -> None:
         """Add a call to a pipeline; if it fails with NOSCRIPT, `ensure` and run it again."""
-        pipe.evalsha(self.sha, len(keys), *keys, *args)
+        if isinstance(pipe, SlotPipeline):
+            pipe.script(self.sha, keys, args)
+        else:
+            pipe.evalsha(self.sha, len(keys), *keys, *args)
 
     def ensure(self) -> None:
         self.client.script_load(self.body)
+
+
+def pipeline(client: Any) -> Any:
+    """A non-transactional pipeline that may carry script calls: redis-py's own, or on a Redis
+    Cluster (whose pipelines refuse EVALSHA) a SlotPipeline."""
+    if redisconn.clustered(client):
+        return SlotPipeline(client)
+    return client.pipeline(transaction=False)
+
+
+class SlotPipeline:
+    """A Redis Cluster pipeline that also takes script calls: each script runs as its own
+    EVALSHA on its slot's node (a script touches one board, one slot), the other commands go in
+    one cluster pipeline, and `execute` answers in the order they were queued, as a pipeline
+    does. Each call is idempotent (never-backwards writes, compare-and-set cursors), so a
+    retry after a failover is safe."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.pipe = client.pipeline(transaction=False)
+        self.order: list[tuple[str, Any]] = []
+
+    def script(self, sha: str, keys: list[str], args: list[Any]) -> None:
+        self.order.append(("script", (sha, keys, args)))
+
+    def __getattr__(self, name: str) -> Any:
+        command = getattr(self.pipe, name)
+
+        def queued(*args: Any, **kwargs: Any) -> SlotPipeline:
+            command(*args, **kwargs)
+            self.order.append(("pipe", None))
+            return self
+
+        return queued
+
+    def execute(self, raise_on_error: bool = True) -> list[Any]:
+        piped = iter(self.pipe.execute(raise_on_error=raise_on_error))
+        replies: list[Any] = []
+        for kind, call in self.order:
+            if kind == "pipe":
+                replies.append(next(piped))
+                continue
+            sha, keys, args = call
+            try:
+                replies.append(self.client.evalsha(sha, len(keys), *keys, *args))
+            except redis.exceptions.ResponseError as exc:
+                if raise_on_error:
+                    raise
+                replies.append(exc)
+        self.order = []
+        return replies

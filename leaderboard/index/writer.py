@@ -13,7 +13,7 @@ from typing import Any
 import redis
 
 from leaderboard.feed import BoardSpec, Change
-from leaderboard.index import encoding
+from leaderboard.index import encoding, scripts
 from leaderboard.index.keys import Keys
 from leaderboard.index.scripts import Script
 
@@ -70,7 +70,7 @@ class IndexWriter:
     def states(self, boards: Iterable[str]) -> dict[str, BoardState | None]:
         """Every board's state in two round trips: the metas, then the size of each set."""
         boards = list(boards)
-        pipe = self.redis.pipeline(transaction=False)
+        pipe = scripts.pipeline(self.redis)
         for board in boards:
             pipe.hgetall(self.keys.board_meta(board))
         metas = [{_text(k): _text(v) for k, v in m.items()} for m in pipe.execute()]
@@ -89,7 +89,7 @@ class IndexWriter:
                 counts=counts,
                 published={k: v for k, v in meta.items() if k in PUBLISHED},
             )
-        pipe = self.redis.pipeline(transaction=False)
+        pipe = scripts.pipeline(self.redis)
         order = [(b, p) for b, s in states.items() if s is not None for p in s.counts]
         for board, period in order:
             pipe.zcard(self.keys.scores(board, period))
@@ -140,7 +140,7 @@ class IndexWriter:
                 calls.append((board.board_id, [self.keys.board_meta(board.board_id)], args))
 
         def send() -> list[Any]:
-            pipe = self.redis.pipeline(transaction=False)
+            pipe = scripts.pipeline(self.redis)
             self.write_names(pipe, epoch, (c for p in parts for c in p.changes))
             for _, keys, args in calls:
                 self._apply.queue(pipe, keys, args)
@@ -192,7 +192,7 @@ class IndexWriter:
         temp = self.keys.building(board.board_id, token)
         self.redis.sadd(self.keys.boards, board.board_id)
         counts: dict[str, int] = {}
-        pipe = self.redis.pipeline(transaction=False)
+        pipe = scripts.pipeline(self.redis)
         enc, tie_part = encoding.encode_user, encoding.tie_part
         queued = 0
         sender = _Sender()
@@ -215,7 +215,7 @@ class IndexWriter:
             queued += len(rows)
             if queued >= 20 * LOAD_BATCH:
                 sender.send(pipe)
-                pipe = self.redis.pipeline(transaction=False)
+                pipe = scripts.pipeline(self.redis)
                 queued = 0
         sender.send(pipe)
         sender.finish()
@@ -274,7 +274,7 @@ class IndexWriter:
         on the web app journals its echoes of submits, which the install replays (a submit
         answered after this point may be newer than the snapshot). The count expires with the
         temporary keys if the rebuilder dies."""
-        pipe = self.redis.pipeline(transaction=False)
+        pipe = scripts.pipeline(self.redis)
         pipe.incr(self.keys.rebuilds(board))
         pipe.pexpire(self.keys.rebuilds(board), TEMP_KEY_TTL_MS)
         pipe.execute()

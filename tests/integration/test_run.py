@@ -11,6 +11,8 @@ import sys
 import tempfile
 import urllib.request
 
+from leaderboard import redisconn
+from leaderboard.index.keys import Keys
 from tests.support.bridge import KEYS, wait_until
 from tests.support.servers import free_port
 
@@ -156,26 +158,30 @@ def test_ctrl_c_on_run_with_a_dashboard_open_stops_cleanly(database_url, redis_u
     log.close()
 
 
-def _free_run_of_ports(count: int) -> int:
+def _free_run_of_ports(count: int, cluster_bus: bool = False) -> int:
     """A port p with p .. p + count - 1 all free (the main cluster and the shard clusters
-    `ops up --shards` puts after it)."""
+    `ops up --shards` puts after it; with `cluster_bus`, Redis Cluster nodes, whose bus ports
+    are 10000 higher and must be free too)."""
+    import random
     import socket
 
-    for _ in range(50):
-        first = free_port()
-        ok = True
-        for port in range(first, first + count):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    ok = False
-        if ok and first + count < 65535:
+    def free(port: int) -> bool:
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", port)) != 0
+
+    for _ in range(200):
+        # below the ephemeral range (32768 up), bus ports included (ops.redis_cluster)
+        first = random.randint(10_000, 22_000)
+        ports = range(first, first + count)
+        if all(free(p) and (not cluster_bus or free(p + 10_000)) for p in ports):
             return first
     raise RuntimeError("no run of free ports")
 
 
-def test_ops_run_with_shards_serves_a_sharded_deployment(tmp_path):
-    """`make run SHARDS=2`: two shard clusters and the proxy database, seeded through the
-    proxy, a bridge per shard, the app on the proxy; everything it started stops with it."""
+def test_ops_run_with_shards_serves_a_sharded_deployment_on_a_redis_cluster(tmp_path):
+    """`make run SHARDS=2 REDIS_CLUSTER=1`: two shard clusters and the proxy database, seeded
+    through the proxy, a bridge per shard, the app on the proxy, the index on a 3-master,
+    3-replica Redis Cluster; everything it started stops with it."""
     var = tmp_path / "var"
     var.mkdir()
     # the postgres user creates the clusters in it
@@ -186,13 +192,13 @@ def test_ops_run_with_shards_serves_a_sharded_deployment(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")} | {
         "LB_VAR_DIR": str(var),
         "LB_PG_PORT": str(pg_port),
-        "LB_REDIS_PORT": str(free_port()),
+        "LB_REDIS_PORT": str(_free_run_of_ports(6, cluster_bus=True)),
         "PORT": str(port),
         "WEB_WORKERS": "1",
         "WEB_THREADS": "4",
         "LEADERBOARD_REFRESH_INTERVAL_MS": "1000",
     }
-    proc, log = start([sys.executable, "-m", "ops", "run", "--shards", "2"], env)
+    proc, log = start([sys.executable, "-m", "ops", "run", "--shards", "2", "--redis-cluster"], env)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(
@@ -204,6 +210,14 @@ def test_ops_run_with_shards_serves_a_sharded_deployment(tmp_path):
         assert "seeded 10000 players, 50000 sessions" in text
         assert "shard=0 shards=2" in text
         assert "shard=1 shards=2" in text
+        # the index is on the cluster: each shard's part of the global board
+        redis_port = int(env["LB_REDIS_PORT"])
+        cluster = redisconn.connect(f"redis+cluster://127.0.0.1:{redis_port}/0")
+        try:
+            for shard in (0, 1):
+                assert cluster.exists(Keys(shard=shard).board_meta("global"))
+        finally:
+            cluster.close()
         # a player on each shard: a submit over HTTP, then its rank from the merged index
         for user_id in (1, 2):
             status, body = get(f"{base}/api/leaderboard/rank/{user_id}")
@@ -225,4 +239,5 @@ def test_ops_run_with_shards_serves_a_sharded_deployment(tmp_path):
     text = output(log)
     assert "stopped LocalPostgres on port" in text
     assert text.count("stopped LocalPostgres") == 3, text[-2000:]
+    assert "stopped LocalRedisCluster on port" in text
     log.close()

@@ -9,8 +9,11 @@ local function user_of(member, earliest)
   return member
 end
 
--- a player's username: bucket = the encoded id but its last digit, field = that digit
+-- a player's username: bucket = the encoded id but its last digit, field = that digit; a
+-- Redis Cluster keeps usernames in other slots than the board's, so there the caller passes
+-- an empty prefix and reads them itself
 local function name(prefix, epoch, user)
+  if prefix == '' then return false end
   return redis.call('HGET', prefix .. epoch .. ':' .. string.sub(user, 1, -2), string.sub(user, -1))
 end
 

@@ -3,8 +3,9 @@
 -- instant of the index.
 -- KEYS     the board's meta, the period's set, its ties hash
 -- ARGV     offset, count (or radius), encoded user id ('' for a page), usernames key prefix
--- Returns {'ok', start, higher, rows, names, tie} | {'absent'} | {'missing'}; higher is the
--- number of members with a higher value than the first row's (for shared ranks).
+-- Returns {'ok', start, higher, rows, names, tie, {epoch}} | {'absent'} | {'missing'};
+-- higher is the number of members with a higher value than the first row's (for shared
+-- ranks); the epoch names the usernames hash, for a caller that reads names itself.
 local state = redis.call('HMGET', KEYS[1], 'epoch', 'tie')
 if not state[1] then return {'missing'} end
 local earliest = state[2] == 'earliest'
@@ -29,4 +30,4 @@ local names = {}
 for i = 1, #rows, 2 do
   names[#names + 1] = name(ARGV[4], state[1], user_of(rows[i], earliest)) or false
 end
-return {'ok', start, higher, rows, names, state[2]}
+return {'ok', start, higher, rows, names, state[2], {state[1]}}

@@ -7,7 +7,7 @@
 -- KEYS     per shard k (in order): its meta, its period set, its ties hash
 -- ARGV     offset, count (or radius), encoded user id ('' for a page), the owner shard
 --          (1-based, for a window), then each shard's usernames key prefix
--- Returns as page.lua.
+-- Returns as page.lua, then each row's shard (1-based); the epochs are each row's.
 local shards = #KEYS / 3
 local tie
 local epochs = {}
@@ -58,12 +58,14 @@ else
   table.sort(rows, row_before)
   first, last, start = offset + 1, math.min(#rows, offset + count), offset
 end
-local flat, names = {}, {}
+local flat, names, row_epochs, row_shards = {}, {}, {}, {}
 for i = first, last do
   local row = rows[i]
   flat[#flat + 1] = row[1]
   flat[#flat + 1] = row[2]
   names[#names + 1] = name(ARGV[4 + row[3]], epochs[row[3]], user_of(row[1], earliest)) or false
+  row_epochs[#row_epochs + 1] = epochs[row[3]]
+  row_shards[#row_shards + 1] = row[3]
 end
 local higher = 0
 if #flat > 0 and not earliest then
@@ -71,4 +73,4 @@ if #flat > 0 and not earliest then
     higher = higher + redis.call('ZCOUNT', KEYS[3 * k - 1], '-inf', '(' .. flat[2])
   end
 end
-return {'ok', start, higher, flat, names, tie}
+return {'ok', start, higher, flat, names, tie, row_epochs, row_shards}

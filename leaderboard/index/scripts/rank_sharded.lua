@@ -16,7 +16,7 @@ end
 local earliest = tie == 'earliest'
 local member = member_of(earliest, KEYS[3 * owner], ARGV[2])
 local score = member and redis.call('ZSCORE', KEYS[3 * owner - 1], member)
-if not score then return {'absent', name(ARGV[3], epoch, ARGV[2])} end
+if not score then return {'absent', name(ARGV[3], epoch, ARGV[2]), epoch} end
 local rank = 1
 for k = 1, shards do
   local set = KEYS[3 * k - 1]
@@ -29,4 +29,4 @@ for k = 1, shards do
     rank = rank + redis.call('ZCOUNT', set, '-inf', '(' .. score)
   end
 end
-return {'ok', score, rank, name(ARGV[3], epoch, ARGV[2])}
+return {'ok', score, rank, name(ARGV[3], epoch, ARGV[2]), epoch}
