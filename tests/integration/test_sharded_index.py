@@ -5,6 +5,7 @@ call (ShardedIndexReader) equal to the SQL ranks through the proxy."""
 from __future__ import annotations
 
 import random
+import threading
 
 import psycopg
 import pytest
@@ -140,28 +141,51 @@ def test_per_shard_bridges_feed_an_index_whose_merged_reads_equal_sql(sharded, p
 
 
 def test_a_rebuild_of_one_shards_part_leaves_the_others_alone(sharded, proxy, redis_url):
+    """Shard 0's part is rebuilt while shard 1's players keep submitting through its bridge:
+    shard 1's part keeps every write, and after both the merged reads equal SQL."""
     client = redis.Redis.from_url(redis_url)
     ids = play(proxy, 3, 12, 40)
-    for number, url in enumerate(sharded.shard_urls):
+    on_1 = [u for u in ids if (u - 1) % 2 == 1]
+    stop = threading.Event()
+    failures: list[Exception] = []
+
+    def write_to_shard_1() -> None:
+        rng = random.Random(9)
+        with psycopg.connect(sharded.proxy_url, autocommit=True) as writer:
+            while not stop.is_set():
+                try:
+                    writer.execute("select lb.submit_score(%s, %s)", (rng.choice(on_1), 3))
+                except psycopg.Error as exc:
+                    failures.append(exc)
+                    return
+
+    bridge = BridgeThread(settings_for(sharded.shard_urls[1], redis_url))
+    bridge.__enter__()
+    writer = threading.Thread(target=write_to_shard_1)
+    try:
         rebuild_all(
-            lambda u=url: psycopg.connect(u, autocommit=True),
-            IndexWriter(client, Keys(shard=number)),
+            lambda: psycopg.connect(sharded.shard_urls[0], autocommit=True),
+            IndexWriter(client, Keys(shard=0)),
         )
-    other = Keys(shard=1).scores("global", encoding.ALL_TIME)
-    before = client.zrange(other, 0, -1, withscores=True)
-    assert before
-    # shard 0's part rebuilt after more of its players scored: shard 1's part is untouched
-    for uid in [u for u in ids if (u - 1) % 2 == 0][:3]:
-        proxy.execute("select lb.submit_score(%s, 7)", (uid,))
-    rebuild_all(
-        lambda: psycopg.connect(sharded.shard_urls[0], autocommit=True),
-        IndexWriter(client, Keys(shard=0)),
-    )
-    assert client.zrange(other, 0, -1, withscores=True) == before
-    reader = ShardedIndexReader(client, Keys(), 2)
-    want = expected_index_ranks(sql_view(proxy, "global", ids))
-    assert index_view(reader, "global", ids) == want
-    client.close()
+        writer.start()
+        for _ in range(3):
+            # more of shard 0's players score, and its part is rebuilt again, mid-writes
+            for uid in [u for u in ids if (u - 1) % 2 == 0][:3]:
+                proxy.execute("select lb.submit_score(%s, 7)", (uid,))
+            rebuild_all(
+                lambda: psycopg.connect(sharded.shard_urls[0], autocommit=True),
+                IndexWriter(client, Keys(shard=0)),
+            )
+        stop.set()
+        writer.join(timeout=20)
+        assert failures == []
+        reader = ShardedIndexReader(client, Keys(), 2)
+        want = expected_index_ranks(sql_view(proxy, "global", ids))
+        wait_until(lambda: index_view(reader, "global", ids) == want, message="converged")
+    finally:
+        stop.set()
+        bridge.stop()
+        client.close()
 
 
 def test_a_shards_bridge_killed_mid_write_converges_after_restart(sharded, proxy, redis_url):
