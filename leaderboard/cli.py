@@ -372,6 +372,9 @@ def _verify(settings: config.Settings, args: argparse.Namespace) -> int:
             raise InvalidArgument("--period needs --board: periods are a board's", field="period")
         for board in args.board or []:
             sqlapi.top_players(conn, 1, 0, board, period)
+        # on a shard of several, its own part of the index (DATABASE_URL=<shard> leaderboard
+        # verify, once per shard)
+        shard, shards = conn.execute("select shard, shards from lb.shard_info()").fetchone()
     client = redisconn.connect(settings.redis_url, socket_timeout=60)
     try:
         client.ping()
@@ -380,7 +383,7 @@ def _verify(settings: config.Settings, args: argparse.Namespace) -> int:
     verifier = integrity.Verifier(
         lambda: psycopg.connect(settings.database_url, autocommit=True),
         client,
-        Keys(settings.redis_prefix),
+        Keys(settings.redis_prefix, shard if shards > 1 else None),
     )
     try:
         results = verifier.run(args.board, period, repair=args.repair)

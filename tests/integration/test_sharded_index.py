@@ -17,6 +17,7 @@ from leaderboard.index.reader import IndexUnavailable, Ranked, ShardedIndexReade
 from leaderboard.index.rebuild import rebuild_all
 from leaderboard.index.writer import IndexWriter
 from tests.support.bridge import BridgeProcess, BridgeThread, settings_for, wait_until
+from tests.support.cli import cli
 
 BOARDS = {"global": "shared", "first_to": "earliest", "best": "shared"}
 
@@ -273,3 +274,32 @@ def test_a_late_commit_on_a_shard_is_applied_and_a_flush_is_rebuilt_by_every_sha
         for bridge in bridges:
             bridge.stop()
         client.close()
+
+
+def test_verify_checks_and_repairs_one_shards_part(sharded, proxy, redis_url):
+    """`DATABASE_URL=<shard> leaderboard verify` checks that shard's part of the index against
+    its database, and --repair rebuilds only that part."""
+    client = redis.Redis.from_url(redis_url)
+    ids = play(proxy, 8, 12, 40)
+    for number, url in enumerate(sharded.shard_urls):
+        rebuild_all(
+            lambda u=url: psycopg.connect(u, autocommit=True),
+            IndexWriter(client, Keys(shard=number)),
+        )
+    env = {"DATABASE_URL": sharded.shard_urls[0], "REDIS_URL": redis_url}
+    clean = cli("verify", "--board", "global", env=env)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    part = Keys(shard=0).scores("global", encoding.ALL_TIME)
+    other = Keys(shard=1).scores("global", encoding.ALL_TIME)
+    member = client.zrange(part, 0, 0)[0]
+    before_other = client.zrange(other, 0, -1, withscores=True)
+    client.zrem(part, member)
+    drift = cli("verify", "--board", "global", env=env)
+    assert drift.returncode == 1, drift.stdout + drift.stderr
+    repaired = cli("verify", "--board", "global", "--repair", env=env)
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert client.zscore(part, member) is not None
+    assert client.zrange(other, 0, -1, withscores=True) == before_other
+    reader = ShardedIndexReader(client, Keys(), 2)
+    assert index_view(reader, "global", ids) == expected_index_ranks(sql_view(proxy, "global", ids))
+    client.close()
