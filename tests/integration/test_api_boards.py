@@ -49,8 +49,7 @@ def sync(database_url, redis_client):
         yield run
 
 
-@pytest.fixture
-def boards(conn):
+def create_boards(conn):
     conn.execute("select lb.create_board('weekly', p_reset => 'weekly')")
     conn.execute(
         "select lb.create_board('ranked-best', p_game_mode => 'ranked', p_aggregate => 'best',"
@@ -60,18 +59,30 @@ def boards(conn):
     conn.execute("select lb.create_board('off', p_enabled => false)")
 
 
+@pytest.fixture
+def boards(conn):
+    create_boards(conn)
+
+
+@pytest.fixture
+def api_boards(api):
+    """The same boards through the API under test: one node, or the sharded proxy (the
+    tests that take it run against both)."""
+    create_boards(api)
+
+
 # -- listing ---------------------------------------------------------------------------------
 
 
-def test_the_list_has_every_enabled_board_global_first(client, conn, boards):
-    (p,) = players(conn, 1)
-    conn.execute("select lb.submit_score(%s, 5, 'ranked')", (p,))
-    response = client.get("/api/boards")
+def test_the_list_has_every_enabled_board_global_first(api_client, api, api_boards):
+    (p,) = players(api, 1)
+    api.execute("select lb.submit_score(%s, 5, 'ranked')", (p,))
+    response = api_client.get("/api/boards")
     assert response.status_code == 200
     data = response.json["data"]
     assert [b["id"] for b in data] == ["global", "casual", "ranked-best", "weekly"]
     weekly = data[-1]
-    sql = conn.execute(
+    sql = api.execute(
         "select period_start, period_end, players from lb.boards() where board_id = 'weekly'"
     ).fetchone()
     assert weekly["reset"] == "weekly"
@@ -84,9 +95,9 @@ def test_the_list_has_every_enabled_board_global_first(client, conn, boards):
     assert data[0]["next_reset_at"] is None
 
 
-def test_one_board_lists_its_readable_periods(client, conn):
-    conn.execute("select lb.create_board('daily', p_reset => 'daily', p_retain_periods => 2)")
-    body = client.get("/api/boards/daily").json
+def test_one_board_lists_its_readable_periods(api_client, api):
+    api.execute("select lb.create_board('daily', p_reset => 'daily', p_retain_periods => 2)")
+    body = api_client.get("/api/boards/daily").json
     assert body["data"]["id"] == "daily"
     assert len(body["data"]["periods"]) == 3
     assert all(p["players"] == 0 for p in body["data"]["periods"])
@@ -185,8 +196,8 @@ def test_the_previous_period_is_read_by_name_or_by_start(client, conn, sync):
         ("/api/boards/nope/stream", 404, "BOARD_NOT_FOUND", None),
     ],
 )
-def test_bad_reads_answer_with_a_code(client, conn, boards, path, status, code, field):
-    response = client.get(path)
+def test_bad_reads_answer_with_a_code(api_client, api, api_boards, path, status, code, field):
+    response = api_client.get(path)
     assert response.status_code == status, response.json
     assert response.json["error"]["code"] == code
     if field:
@@ -196,8 +207,8 @@ def test_bad_reads_answer_with_a_code(client, conn, boards, path, status, code, 
 # -- admin -----------------------------------------------------------------------------------
 
 
-def test_create_update_delete_a_board_with_the_token(client, conn):
-    created = client.post(
+def test_create_update_delete_a_board_with_the_token(api_client, api):
+    created = api_client.post(
         "/api/boards",
         json={
             "id": "season",
@@ -211,20 +222,20 @@ def test_create_update_delete_a_board_with_the_token(client, conn):
     assert created.status_code == 201, created.json
     assert created.json["data"]["reset_every"] == "P28D"
     assert created.json["data"]["time_zone"] == "Europe/Berlin"
-    updated = client.patch(
+    updated = api_client.patch(
         "/api/boards/season", json={"enabled": False, "retain_periods": 3}, headers=ADMIN
     )
     assert (updated.json["data"]["enabled"], updated.json["data"]["retain_periods"]) == (False, 3)
-    assert "season" not in [b["id"] for b in client.get("/api/boards").json["data"]]
-    deleted = client.delete("/api/boards/season", headers=ADMIN)
+    assert "season" not in [b["id"] for b in api_client.get("/api/boards").json["data"]]
+    deleted = api_client.delete("/api/boards/season", headers=ADMIN)
     assert deleted.json["data"] == {"id": "season", "entries_deleted": 0}
-    assert client.get("/api/boards/season").status_code == 404
+    assert api_client.get("/api/boards/season").status_code == 404
 
 
-def test_a_backfilled_board_has_the_past(client, conn):
-    (a,) = players(conn, 1)
-    conn.execute("select lb.submit_score(%s, 9, 'ranked')", (a,))
-    created = client.post(
+def test_a_backfilled_board_has_the_past(api_client, api):
+    (a,) = players(api, 1)
+    api.execute("select lb.submit_score(%s, 9, 'ranked')", (a,))
+    created = api_client.post(
         "/api/boards", json={"id": "ranked", "game_mode": "ranked", "backfill": True}, headers=ADMIN
     )
     assert created.json["data"]["players"] == 1
@@ -283,15 +294,15 @@ def test_a_backfilled_board_has_the_past(client, conn):
     ],
 )
 def test_bad_admin_calls_write_nothing(
-    client, conn, boards, method, path, body, status, code, field
+    api_client, api, api_boards, method, path, body, status, code, field
 ):
-    before = db_state(conn)
+    before = db_state(api)
     kwargs = {"json": body} if body is not None else {}
-    response = getattr(client, method)(path, headers=ADMIN, **kwargs)
+    response = getattr(api_client, method)(path, headers=ADMIN, **kwargs)
     assert response.status_code == status, response.json
     assert response.json["error"]["code"] == code
     assert response.json["error"].get("field") == field
-    assert db_state(conn) == before
+    assert db_state(api) == before
 
 
 @pytest.mark.parametrize(
@@ -302,15 +313,15 @@ def test_bad_admin_calls_write_nothing(
         ("delete", "/api/boards/weekly", None),
     ],
 )
-def test_admin_calls_need_the_token(client, conn, boards, method, path, body):
-    before = db_state(conn)
+def test_admin_calls_need_the_token(api_client, api, api_boards, method, path, body):
+    before = db_state(api)
     kwargs = {"json": body} if body is not None else {}
-    response = getattr(client, method)(path, **kwargs)
+    response = getattr(api_client, method)(path, **kwargs)
     assert response.status_code == 401
     assert response.json["error"]["code"] == "UNAUTHORIZED"
-    wrong = getattr(client, method)(path, headers={"Authorization": "Bearer wrong"}, **kwargs)
+    wrong = getattr(api_client, method)(path, headers={"Authorization": "Bearer wrong"}, **kwargs)
     assert wrong.status_code == 401
-    assert db_state(conn) == before
+    assert db_state(api) == before
 
 
 def test_development_mode_opens_board_admin_without_a_token(make_app, conn):
@@ -321,9 +332,9 @@ def test_development_mode_opens_board_admin_without_a_token(make_app, conn):
 # -- submit ----------------------------------------------------------------------------------
 
 
-def test_submit_says_which_boards_the_session_counted_on(client, conn, boards):
-    (a,) = players(conn, 1)
-    first = client.post(SUBMIT, json={"user_id": a, "score": 30, "game_mode": "ranked"})
+def test_submit_says_which_boards_the_session_counted_on(api_client, api, api_boards):
+    (a,) = players(api, 1)
+    first = api_client.post(SUBMIT, json={"user_id": a, "score": 30, "game_mode": "ranked"})
     assert first.status_code == 201
     data = first.json["data"]
     assert (data["user_id"], data["score"], data["total_score"]) == (a, 30, 30)
@@ -331,25 +342,25 @@ def test_submit_says_which_boards_the_session_counted_on(client, conn, boards):
     assert list(counted) == ["global", "ranked-best", "weekly"]  # not casual, not off
     assert counted["ranked-best"]["value"] == 30
     assert counted["ranked-best"]["period_start"] is None
-    second = client.post(SUBMIT, json={"user_id": a, "score": 20, "game_mode": "ranked"}).json
+    second = api_client.post(SUBMIT, json={"user_id": a, "score": 20, "game_mode": "ranked"}).json
     values = {b["board"]: b["value"] for b in second["data"]["boards"]}
     assert values == {"global": 50, "ranked-best": 30, "weekly": 50}
-    week = conn.execute(
-        "select period_start from lb.boards() where board_id = 'weekly'"
-    ).fetchone()[0]
+    week = api.execute("select period_start from lb.boards() where board_id = 'weekly'").fetchone()[
+        0
+    ]
     assert second["data"]["boards"][-1]["period_start"] == week.isoformat(
         timespec="milliseconds"
     ).replace("+00:00", "Z")
 
 
-def test_a_retried_submit_answers_exactly_as_the_first(client, conn, boards):
-    (a,) = players(conn, 1)
+def test_a_retried_submit_answers_exactly_as_the_first(api_client, api, api_boards):
+    (a,) = players(api, 1)
     headers = {"Idempotency-Key": "m-1"}
-    first = client.post(
+    first = api_client.post(
         SUBMIT, json={"user_id": a, "score": 40, "game_mode": "ranked"}, headers=headers
     )
-    client.post(SUBMIT, json={"user_id": a, "score": 1, "game_mode": "ranked"})
-    retry = client.post(
+    api_client.post(SUBMIT, json={"user_id": a, "score": 1, "game_mode": "ranked"})
+    retry = api_client.post(
         SUBMIT, json={"user_id": a, "score": 40, "game_mode": "ranked"}, headers=headers
     )
     assert retry.json == first.json
