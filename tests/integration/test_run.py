@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import urllib.request
 
 from leaderboard import redisconn
 from leaderboard.index.keys import Keys
+from ops.postgres import data_root_for
 from tests.support.bridge import KEYS, wait_until
 from tests.support.servers import free_port
 
@@ -241,3 +243,6 @@ def test_ops_run_with_shards_serves_a_sharded_deployment_on_a_redis_cluster(tmp_
     assert text.count("stopped LocalPostgres") == 3, text[-2000:]
     assert "stopped LocalRedisCluster on port" in text
     log.close()
+    # the clusters' data: under the test's directory, or where the postgres user can reach
+    # (/var/tmp/leaderboard-<digest> when the test's directory is root's own)
+    shutil.rmtree(data_root_for(var).parent, ignore_errors=True)
