@@ -1,6 +1,7 @@
--- For the proxy's lb.players_around (db/proxy), on every shard: this shard's up to p_radius
--- entries just before (side -1) and just after (side 1) the position (p_value, p_tie_at,
--- p_user_id) in board order, the position itself left out. The global neighbours are among
+-- The window lb.players_around is made of, on one node and (through the proxy, db/proxy) on
+-- every shard: this shard's up to p_radius entries just before (side -1) and just after
+-- (side 1) the position (p_value, p_tie_at, p_user_id) in board order, the position itself
+-- left out. The global neighbours are among
 -- the union over the shards. p_period_key is used as it is (see lb._shard_count_before).
 create or replace function lb._shard_around(
     p_board text,
@@ -25,7 +26,7 @@ begin
         );
     end if;
     v_board := lb._board(p_board);
-    -- the same index range scans as lb.players_around: O(radius), not O(rank)
+    -- index range scans in board order on each side: O(radius), not O(rank)
     return query
     select w.side, w.user_id, u.username, w.value, w.tie_at
     from (

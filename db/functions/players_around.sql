@@ -56,41 +56,26 @@ begin
         v_board.board_no, v_period, v_board.tie_break, v_me.value, v_me.tie_at, v_me.user_id
     );
 
-    -- Each side is two index range scans in board order (the same value past the player, then
-    -- strictly beyond the value), so the cost is O(radius), not O(rank).
+    -- The neighbours on each side come from lb._shard_around, the window a shard gives the
+    -- proxy too: two index range scans per side in board order, O(radius), not O(rank).
     return query
-    with above as (
-        select a.user_id, a.value, a.tie_at from (
-            (select e.user_id, e.value, e.tie_at from lb.board_entries as e
-                where
-                    e.board_no = v_board.board_no and e.period_start = v_period
-                    and e.value = v_me.value and (e.tie_at, e.user_id) < (v_me.tie_at, v_me.user_id)
-                order by e.tie_at desc, e.user_id desc limit p_radius)
-            union all
-            (select e.user_id, e.value, e.tie_at from lb.board_entries as e
-                where
-                    e.board_no = v_board.board_no and e.period_start = v_period
-                    and e.value > v_me.value
-                order by e.value, e.tie_at desc, e.user_id desc limit p_radius)
-        ) as a
+    with near as (
+        select n.side, n.user_id, n.value, n.tie_at
+        from lb._shard_around(
+            v_board.board_id, v_period, v_me.value, v_me.tie_at, v_me.user_id, p_radius
+        ) as n
+    ),
+
+    above as (
+        select a.user_id, a.value, a.tie_at from near as a
+        where a.side = -1
         order by a.value, a.tie_at desc, a.user_id desc
         limit p_radius
     ),
 
     below as (
-        select b.user_id, b.value, b.tie_at from (
-            (select e.user_id, e.value, e.tie_at from lb.board_entries as e
-                where
-                    e.board_no = v_board.board_no and e.period_start = v_period
-                    and e.value = v_me.value and (e.tie_at, e.user_id) > (v_me.tie_at, v_me.user_id)
-                order by e.tie_at, e.user_id limit p_radius)
-            union all
-            (select e.user_id, e.value, e.tie_at from lb.board_entries as e
-                where
-                    e.board_no = v_board.board_no and e.period_start = v_period
-                    and e.value < v_me.value
-                order by e.value desc, e.tie_at, e.user_id limit p_radius)
-        ) as b
+        select b.user_id, b.value, b.tie_at from near as b
+        where b.side = 1
         order by b.value desc, b.tie_at, b.user_id
         limit p_radius
     ),
