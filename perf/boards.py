@@ -71,7 +71,7 @@ def run(bench: Bench) -> dict[str, Any]:
             name=f"rank on {board}",
             clients=4,
             threads=2,
-            seconds=max(2, s.open_seconds // 2),
+            seconds=max(1, s.open_seconds // 2),
             rate=s.fallback_rate,
             defines={"players": s.users, "board": board},
         ).summary()
@@ -223,7 +223,7 @@ def _http(bench: Bench, url: str) -> dict[str, Any]:
     one round of perf.httpload with a random player per request, as the check on hey."""
     s = bench.scale
     boards = ("global", *EXTRA_BOARDS)
-    seconds = max(2, s.open_seconds // 2)
+    seconds = max(1, s.open_seconds // 2)
     warm = 1 if seconds <= 2 else 2  # the small scale checks the harness, quickly
     rng = random.Random(11)
     bridge = bench.start_bridge(url)

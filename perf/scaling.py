@@ -62,7 +62,7 @@ def _settled_memory(client: redis.Redis) -> int:
 
 
 def _seconds(bench: Bench) -> int:
-    return max(2, bench.scale.open_seconds // 2)
+    return max(1, bench.scale.open_seconds // 2)
 
 
 def _point(bench: Bench, players: int) -> tuple[dict[str, Any], dict[str, str]]:
