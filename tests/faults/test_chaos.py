@@ -1,6 +1,7 @@
-"""The chaos soak, short: one minute, every fault kind once (back to back), under a steady load of SQL and
-HTTP submits and reads. Nothing acknowledged is lost or duplicated, and once the faults stop,
-Redis equals PostgreSQL on every board and every board equals its session log."""
+"""The chaos soak, short: one minute, every fault kind once (back to back), under a steady
+load of SQL and HTTP submits and reads. Nothing acknowledged is lost or duplicated, and once
+the faults stop, Redis equals PostgreSQL on every board and every board equals its session
+log."""
 
 from __future__ import annotations
 
