@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psycopg
@@ -74,9 +75,13 @@ class ShardClusters:
                 PROXY_TEMPLATE,
             )
         )
-        for cluster in self.clusters:
-            _admin(cluster.url("postgres"), f"create database {name} template {shard_template}")
-        _admin(PG.url("postgres"), f"create database {name} template {proxy_template}")
+        _admin_all(
+            [
+                (c.url("postgres"), f"create database {name} template {shard_template}")
+                for c in self.clusters
+            ]
+            + [(PG.url("postgres"), f"create database {name} template {proxy_template}")]
+        )
         db = ShardedDatabase(
             proxy_url=url_for("127.0.0.1", PG.port, "postgres", name),
             shard_urls=[c.url(name) for c in self.clusters],
@@ -88,17 +93,25 @@ class ShardClusters:
 
     def drop(self, db: ShardedDatabase) -> None:
         name = db.proxy_url.rsplit("/", 1)[1]
-        _admin(PG.url("postgres"), f"drop database if exists {name} with (force)")
-        for cluster in self.clusters:
-            if cluster.running():
-                _admin(cluster.url("postgres"), f"drop database if exists {name} with (force)")
+        drop = f"drop database if exists {name} with (force)"
+        _admin_all(
+            [(PG.url("postgres"), drop)]
+            + [(c.url("postgres"), drop) for c in self.clusters if c.running()]
+        )
 
 
-def _admin(url: str, statement: str) -> None:
-    """One statement over a connection of its own: a psql process per statement cost ~0.1 s,
-    six of them in every sharded test's setup and teardown."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(statement)
+def _admin_all(statements: list[tuple[str, str]]) -> None:
+    """Each (server URL, statement) over a connection of its own, the servers in parallel:
+    a sharded test creates and drops a database on three servers, and one at a time (a psql
+    process each, before) cost ~0.6 s of every sharded test's setup."""
+
+    def run(url: str, statement: str) -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(statement)
+
+    with ThreadPoolExecutor(max_workers=len(statements)) as pool:
+        for done in [pool.submit(run, url, statement) for url, statement in statements]:
+            done.result()
 
 
 CLUSTERS = ShardClusters()
