@@ -399,16 +399,18 @@ def _verify(settings: config.Settings, args: argparse.Namespace) -> int:
 
 def _exec_web(settings: config.Settings) -> int:
     """Replace this process with granian serving web:served_app, chosen by measurement over
-    gunicorn (README, Performance): one process per core, each running the WSGI app on
-    blocking threads (SSE streams hold one). Workers share request metrics through files in
-    a fresh PROMETHEUS_MULTIPROC_DIR."""
+    gunicorn (README, Performance): one process per core, each receiving requests on its
+    event loop (RSGI, web.server) and running the app on a pool of threads (SSE streams hold
+    one). Workers share request metrics through files in a fresh PROMETHEUS_MULTIPROC_DIR."""
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="leaderboard-metrics-")
     argv = [
         sys.executable,
         "-m",
         "granian",
         "--interface",
-        "wsgi",
+        "rsgi",
+        "--loop",
+        "uvloop",
         "--factory",
         "--host",
         settings.host,
@@ -416,8 +418,8 @@ def _exec_web(settings: config.Settings) -> int:
         str(settings.port),
         "--workers",
         str(settings.web_workers),
-        "--blocking-threads",
-        str(settings.web_threads),
+        "--http1-header-read-timeout",
+        str(settings.web_read_timeout_ms),
         "--no-ws",
         # open streams end on the stop signal (web.stream); a worker still busy after this
         # is killed rather than holding the shutdown

@@ -68,6 +68,9 @@ class Settings:
     # reads ~1.8x one), each with 16 blocking threads for the app (SSE streams hold one)
     web_workers: int = field(default_factory=default_web_workers)
     web_threads: int = 16
+    # the longest a client may take to send a request's headers, and again its body
+    # (web.server); a slow client gets 408 or a closed connection, never a thread
+    web_read_timeout_ms: int = 10_000
     # a sharded deployment: DATABASE_URL is the proxy, and `leaderboard run` starts one
     # bridge per shard database listed here, in shard order (README "Sharding")
     shard_urls: tuple[str, ...] = ()
@@ -105,6 +108,10 @@ class Settings:
             ),
             web_workers=_int(env, "WEB_WORKERS", default_web_workers(), 1, 64),
             web_threads=_int(env, "WEB_THREADS", cls.web_threads, 1, 256),
+            # granian's header timeout takes at most 60 s
+            web_read_timeout_ms=_int(
+                env, "WEB_READ_TIMEOUT_MS", cls.web_read_timeout_ms, 100, 60_000
+            ),
             shard_urls=_urls(env.get("LEADERBOARD_SHARD_URLS", "")),
         )
 

@@ -17,7 +17,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from leaderboard import config, logs
-from web import api, boards_api, dashboard, errors, monitoring, openapi, stream
+from web import api, boards_api, dashboard, errors, monitoring, openapi, server, stream
 from web.services import Services
 
 # The dashboard loads only its own script and stylesheet; nothing may frame it.
@@ -45,7 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         SETTINGS=settings,
-        MAX_CONTENT_LENGTH=1024,  # 1 kB: a submit is ~60 bytes; bigger bodies get 413
+        MAX_CONTENT_LENGTH=errors.MAX_BODY_BYTES,
     )
     app.json.sort_keys = False
 
@@ -98,13 +98,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def served_app() -> Flask:
-    """The app as a server process runs it (granian's --factory): create_app(), plus open
-    live streams ending as soon as the process is told to stop."""
+def served_app() -> server.Transport:
+    """The app as a server process runs it (granian's --factory, RSGI): create_app() behind
+    the transport that bounds what a request may cost (web.server), plus open live streams
+    ending as soon as the process is told to stop."""
     app = create_app()
-    stream.end_streams_on_signals(app.extensions["leaderboard.events"])
+    settings: config.Settings = app.config["SETTINGS"]
     _leave_the_terminals_group()
-    return app
+    return server.Transport(
+        app,
+        settings.web_threads,
+        server.Limits(body_timeout_s=settings.web_read_timeout_ms / 1000),
+        on_stop=[app.extensions["leaderboard.events"].end_streams],
+    )
 
 
 def _leave_the_terminals_group() -> None:

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
@@ -10,6 +13,10 @@ from leaderboard import logs
 from leaderboard.errors import LeaderboardError
 
 log = logs.get("web")
+
+# The largest request body any endpoint takes: a submit is ~60 bytes, a board ~400. The
+# transport (web.server) refuses more before the app sees it; the app keeps its own check.
+MAX_BODY_BYTES = 1024
 
 HTTP_CODES = {
     400: "BAD_REQUEST",
@@ -26,7 +33,7 @@ HTTP_CODES = {
 MESSAGES = {
     404: "no such endpoint",
     405: "method not allowed for this endpoint",
-    413: "request body exceeds the 1 kB limit",
+    413: f"request body exceeds the {MAX_BODY_BYTES}-byte limit",
     429: "too many requests: the limit is {limit}",
 }
 
@@ -48,6 +55,18 @@ class ApiError(LeaderboardError):
         self.headers = headers or {}
 
 
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    error = {"code": code, "message": message}
+    if field:
+        error["field"] = field
+    return {"success": False, "error": error}
+
+
+def error_json(code: str, message: str) -> bytes:
+    """The envelope as bytes, for answers made before the app runs (web.server)."""
+    return json.dumps(error_body(code, message)).encode()
+
+
 def envelope(
     status: int,
     code: str,
@@ -55,10 +74,7 @@ def envelope(
     field: str | None = None,
     headers: dict[str, str] | None = None,
 ):
-    error = {"code": code, "message": message}
-    if field:
-        error["field"] = field
-    response = jsonify({"success": False, "error": error})
+    response = jsonify(error_body(code, message, field))
     response.status_code = status
     response.headers.update(headers or {})
     return response

@@ -8,23 +8,23 @@ fanned out to that process's clients.
 Each stream holds one of a worker's blocking threads, so a worker serves at most half its
 threads' worth of them (the rest stay free for the API), and a stream ends after STREAM_SECONDS;
 the browser's EventSource reconnects by itself. When the server is stopping, every open stream
-ends at once (end_streams_on_signals): an HTTP server drains its requests before it exits, and
-a stream left open would hold the shutdown until it was killed.
+ends at once (EventHub.end_streams, called by the transport, web.server): an HTTP server
+drains its requests before it exits, and a stream left open would hold the shutdown until it
+was killed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
-import os
 import queue
-import signal
 import threading
 import time
 from collections.abc import Iterator
 
 import redis
-from flask import Blueprint, Response, current_app, stream_with_context
+from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from leaderboard import logs
 from leaderboard.backoff import Backoff
@@ -77,6 +77,7 @@ class EventHub:
             return q
 
     def unsubscribe(self, q: queue.Queue) -> None:
+        """Give a stream's slot back; again for the same stream does nothing."""
         with self._lock:
             self._clients.pop(q, None)
 
@@ -85,6 +86,7 @@ class EventHub:
         with self._lock:
             self._ending = True
             clients = list(self._clients)
+        log.info("ending_streams", reason="shutdown", streams=len(clients))
         for q in clients:
             with contextlib.suppress(queue.Empty):
                 while True:  # make room: the end matters more than any pending update
@@ -124,44 +126,6 @@ class EventHub:
                 self._closed.wait(backoff.next())
 
 
-def end_streams_on_signals(hub: EventHub) -> bool:
-    """End `hub`'s streams when this process gets SIGTERM or SIGINT, whoever handles them.
-
-    The server (granian) installs its own handlers for both, after the app is loaded, and
-    offers no hook; the signal wakeup fd is the interpreter's own way to learn about a signal
-    without replacing the handler: the C-level handler writes the signal's number to it. Only
-    the main thread may set it, and only a process that serves the app should; returns
-    whether it was set."""
-    if threading.current_thread() is not threading.main_thread():
-        return False
-    read_fd, write_fd = os.pipe()
-    os.set_blocking(write_fd, False)
-    try:
-        previous = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
-    except ValueError:
-        os.close(read_fd)
-        os.close(write_fd)
-        return False
-    if previous != -1:  # someone else's: keep theirs and do without
-        signal.set_wakeup_fd(previous)
-        os.close(read_fd)
-        os.close(write_fd)
-        return False
-    stops = {signal.SIGTERM, signal.SIGINT}
-
-    def watch() -> None:
-        while True:
-            got = os.read(read_fd, 64)
-            if not got:
-                return
-            if stops.intersection(got):
-                log.info("ending_streams", reason="shutdown")
-                hub.end_streams()
-
-    threading.Thread(target=watch, name="sse-shutdown", daemon=True).start()
-    return True
-
-
 def _board_of(raw: bytes | str) -> str | None:
     """Events name their board; one published before boards existed is the global one's."""
     try:
@@ -183,14 +147,23 @@ def stream():
 def event_stream(period: Period, kinds: tuple[str, ...] = ("top10", "refresh", "reset")):
     """Server-Sent Events of one board: its top 10 at once and on change, `refresh` when a
     build changed nothing, `reset` when its period rolled over (with the new period's top 10,
-    usually empty); kinds outside `kinds` are sent as `refresh`."""
+    usually empty); kinds outside `kinds` are sent as `refresh`.
+
+    The stream's slot is taken here and given back exactly once, whichever comes first: the
+    stream's end, or the response being closed (the server closes every response, also one
+    whose body is never read: a HEAD, a client gone before the first byte, an error). A HEAD
+    takes no slot at all."""
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    if request.method == "HEAD":
+        return Response(mimetype="text/event-stream", headers=headers)
     svc: Services = current_app.extensions["leaderboard"]
     hub: EventHub = current_app.extensions["leaderboard.events"]
     q = hub.subscribe(period.board)
+    release = functools.partial(hub.unsubscribe, q)
     try:
         first = Reads(svc).top10_snapshot(period)
     except BaseException:
-        hub.unsubscribe(q)
+        release()
         raise
 
     def generate() -> Iterator[str]:
@@ -210,10 +183,10 @@ def event_stream(period: Period, kinds: tuple[str, ...] = ("top10", "refresh", "
                 kind = json.loads(text).get("type", "top10")
                 yield _event(kind if kind in kinds else "refresh", text)
         finally:
-            hub.unsubscribe(q)
+            release()
 
-    return Response(
-        stream_with_context(generate()),
-        mimetype="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    response = Response(
+        stream_with_context(generate()), mimetype="text/event-stream", headers=headers
     )
+    response.call_on_close(release)
+    return response

@@ -130,7 +130,10 @@ def test_web_ends_open_streams_at_once_on_sigterm(database_url, redis_url):
         wait_until(lambda: get(f"{base}/livez")[0] == 200, timeout=30, message="serving")
         # both workers up (one may answer while the other still loads the app; a worker
         # signalled while it starts is granian's to handle, not what this test is about)
-        wait_until(lambda: output(log).count("Started worker-") == 2, message="both workers")
+        wait_until(
+            lambda: len(re.findall(r"Started worker-\d+$", output(log), re.M)) == 2,
+            message="both workers",
+        )
         streams = [open_stream(base) for _ in range(4)]
     finally:
         proc.send_signal(signal.SIGTERM)
