@@ -46,6 +46,8 @@ class Status:
         self.sample_mismatches_total = 0
         self.last_sample_at: float | None = None
         self.clock_offset = 0.0
+        # boards PostgreSQL cannot compute periods for (lb.feed_boards' problem): left alone
+        self.unreadable_boards: tuple[str, ...] = ()
         # a registry of its own: the web app exports the lag of every bridge from heartbeats
         self._lag = Histogram(
             "leaderboard_bridge_lag_seconds",
@@ -152,6 +154,7 @@ class Status:
                 samples_total=self.samples_total,
                 sample_mismatches_total=self.sample_mismatches_total,
                 last_sample_at=self.last_sample_at or 0.0,
+                unreadable_boards=",".join(self.unreadable_boards),
                 lag_samples_60s=recent.count,
                 lag_p50_ms=_ms(recent.quantile(0.50, worst)),
                 lag_p99_ms=_ms(recent.quantile(0.99, worst)),

@@ -127,6 +127,11 @@ class Syncer:
         epoch_moved = self.epoch is not None and position.epoch != self.epoch
         self.boards = {b.board_id: b for b in boards}
         self.version, self.epoch = position.boards_version, position.epoch
+        unreadable = dict(self.feed.unreadable)
+        if set(unreadable) != set(self.status.unreadable_boards):
+            for board, problem in unreadable.items():
+                log.warning("board_unreadable", board=board, problem=problem)
+            self.status.set(unreadable_boards=tuple(sorted(unreadable)))
         states = self.writer.states(self.boards)
         to_rebuild: list[tuple[BoardSpec, str]] = []
         for board in boards:
@@ -166,7 +171,7 @@ class Syncer:
                 seconds=round(result.seconds, 2),
                 reason=reason,
             )
-        for gone in self.writer.registered() - set(self.boards):
+        for gone in self.writer.registered() - set(self.boards) - set(unreadable):
             self.writer.drop_board(gone)
             self.cursors.pop(gone, None)
             log.info("dropped_board", board=gone)

@@ -57,6 +57,39 @@ CREATE TYPE lb.board_info AS (
 
 ALTER TYPE lb.board_info OWNER TO lb_owner;
 
+--
+-- Name: _max_reset_every(); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._max_reset_every() RETURNS interval
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN '36525 days'::interval;
+
+
+ALTER FUNCTION lb._max_reset_every() OWNER TO lb_owner;
+
+--
+-- Name: _max_time(); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._max_time() RETURNS timestamp with time zone
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN '9999-12-31 23:59:59.999999+00'::timestamp with time zone;
+
+
+ALTER FUNCTION lb._max_time() OWNER TO lb_owner;
+
+--
+-- Name: _min_time(); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._min_time() RETURNS timestamp with time zone
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN '0001-01-01 00:00:00+00'::timestamp with time zone;
+
+
+ALTER FUNCTION lb._min_time() OWNER TO lb_owner;
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -81,12 +114,15 @@ CREATE TABLE lb.boards (
     enabled boolean DEFAULT true NOT NULL,
     epoch bigint DEFAULT 1 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    counted_sessions int8multirange DEFAULT '{}'::int8multirange NOT NULL,
     CONSTRAINT boards_aggregate_check CHECK ((aggregate = ANY (ARRAY['sum'::text, 'best'::text]))),
     CONSTRAINT boards_board_id_check CHECK ((board_id ~ '^[a-z0-9][a-z0-9_-]{0,39}$'::text)),
     CONSTRAINT boards_fixed_check CHECK (((reset = 'fixed'::text) = ((reset_every IS NOT NULL) AND (reset_anchor IS NOT NULL)))),
     CONSTRAINT boards_reset_check CHECK ((reset = ANY (ARRAY['never'::text, 'daily'::text, 'weekly'::text, 'monthly'::text, 'fixed'::text]))),
+    CONSTRAINT boards_reset_every_check CHECK (((reset_every > '00:00:00'::interval) AND (reset_every <= lb._max_reset_every()))),
     CONSTRAINT boards_retain_periods_check CHECK (((retain_periods >= 0) AND (retain_periods <= 1000))),
     CONSTRAINT boards_tie_break_check CHECK ((tie_break = ANY (ARRAY['shared'::text, 'earliest'::text]))),
+    CONSTRAINT boards_times_check CHECK ((((starts_at >= lb._min_time()) AND (starts_at <= lb._max_time())) AND ((ends_at >= lb._min_time()) AND (ends_at <= lb._max_time())))),
     CONSTRAINT boards_window_check CHECK ((starts_at < ends_at))
 );
 
@@ -190,6 +226,56 @@ $$;
 ALTER FUNCTION lb._bump_epoch() OWNER TO lb_owner;
 
 --
+-- Name: _check_board_range(lb.boards); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._check_board_range(p_board lb.boards) RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    v_current bigint;
+    v_start timestamptz;
+    v_end timestamptz;
+    v_oldest timestamptz;
+begin
+    if p_board.reset = 'never' then
+        return;
+    end if;
+    begin
+        v_current := lb._period_number(p_board, lb._now());
+        v_start := lb._period_start(p_board, v_current);
+        v_end := lb._period_end(p_board, v_start);
+    exception when datetime_field_overflow or interval_field_overflow or numeric_value_out_of_range then
+        v_end := null;
+    end;
+    if v_end is null or v_start < lb._min_time() or v_end > lb._max_time() then
+        perform lb._invalid_argument(
+            case when p_board.reset = 'fixed' then 'p_reset_every' else 'p_reset' end,
+            'places the current period outside the times a board may have ('
+            || lb._time_range_rule() || ')',
+            coalesce(p_board.reset_every::text, p_board.reset)
+        );
+    end if;
+    begin
+        v_oldest := lb._period_start(p_board, v_current - p_board.retain_periods);
+    exception when datetime_field_overflow or interval_field_overflow or numeric_value_out_of_range then
+        v_oldest := null;
+    end;
+    if v_oldest is null or v_oldest < lb._min_time() then
+        perform lb._invalid_argument(
+            'p_retain_periods',
+            'reaches back to periods before ' || to_char(lb._min_time() at time zone 'UTC', 'YYYY-MM-DD')
+            || ', the earliest time a board may have: keep fewer periods',
+            p_board.retain_periods::text
+        );
+    end if;
+end;
+$$;
+
+
+ALTER FUNCTION lb._check_board_range(p_board lb.boards) OWNER TO lb_owner;
+
+--
 -- Name: _check_page(integer, integer); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -210,6 +296,23 @@ $$;
 
 
 ALTER FUNCTION lb._check_page(p_limit integer, p_offset integer) OWNER TO lb_owner;
+
+--
+-- Name: _check_time(text, timestamp with time zone); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._check_time(p_argument text, p_value timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+    if p_value is not null and not (p_value between lb._min_time() and lb._max_time()) then
+        perform lb._invalid_argument(p_argument, lb._time_range_rule(), p_value::text);
+    end if;
+end;
+$$;
+
+
+ALTER FUNCTION lb._check_time(p_argument text, p_value timestamp with time zone) OWNER TO lb_owner;
 
 --
 -- Name: _describe_board(lb.boards); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -330,6 +433,7 @@ CREATE FUNCTION lb._expected_entries(p_board lb.boards, p_from timestamp with ti
         ) as p
         where
             g.id >= p_first_session
+            and g.id <@ p_board.counted_sessions
             and (p_users is null or g.user_id = any(p_users))
             and (p_board.game_mode is null or g.game_mode = p_board.game_mode)
             and (p_board.starts_at is null or g.played_at >= p_board.starts_at)
@@ -580,6 +684,17 @@ $$;
 ALTER FUNCTION lb._move_in_histogram(p_board_no integer, p_period timestamp with time zone, p_old_value bigint, p_new_value bigint) OWNER TO lb_owner;
 
 --
+-- Name: _next_session_id(); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._next_session_id() RETURNS bigint
+    LANGUAGE sql
+    RETURN (COALESCE(pg_sequence_last_value((pg_get_serial_sequence('lb.game_sessions'::text, 'id'::text))::regclass), (0)::bigint) + 1);
+
+
+ALTER FUNCTION lb._next_session_id() OWNER TO lb_owner;
+
+--
 -- Name: _now(); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -753,13 +868,13 @@ begin
     if p_period is null then
         return lb._period_of(p_board, lb._now());
     end if;
+    if p_board.reset = 'never' and p_period = '-infinity' then
+        return p_period;
+    end if;
+    -- outside the times a board may have: a bad argument, not a period it lacks
+    perform lb._check_time('p_period', p_period);
     if p_board.reset = 'never' then
-        if p_period = '-infinity' then
-            return p_period;
-        end if;
         v_problem := 'board %s never resets: its one period is asked for with null';
-    elsif not isfinite(p_period) then
-        v_problem := 'is not a period start of board %s';
     else
         v_current := lb._period_number(p_board, lb._now());
         v_asked := lb._period_number(p_board, p_period);
@@ -1259,6 +1374,17 @@ $$;
 ALTER FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) OWNER TO lb_owner;
 
 --
+-- Name: _time_range_rule(); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._time_range_rule() RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN format('must be a time from %s to %s'::text, to_char((lb._min_time() AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS"Z"'::text), to_char((lb._max_time() AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text));
+
+
+ALTER FUNCTION lb._time_range_rule() OWNER TO lb_owner;
+
+--
 -- Name: _total_out_of_range(bigint, integer, text, timestamp with time zone); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -1417,6 +1543,9 @@ CREATE FUNCTION lb.clear_all() RETURNS void
 begin
     truncate lb.idempotency_keys, lb.game_sessions, lb.board_entries, lb.board_buckets, lb.users
     restart identity;
+    -- session ids start again: an enabled board counts every session from now on
+    update lb.boards as b
+    set counted_sessions = case when b.enabled then '{(,)}'::int8multirange else '{}' end;
     perform lb._bump_epoch();
     perform lb._wake_bridge();
 end;
@@ -1483,6 +1612,8 @@ CREATE FUNCTION lb.create_board(p_board_id text, p_game_mode text DEFAULT NULL::
 declare
     v_board lb.boards;
     v_current bigint;
+    v_anchor timestamptz;
+    v_next bigint;
 begin
     if p_board_id is null or p_board_id !~ '^[a-z0-9][a-z0-9_-]{0,39}$' then
         perform lb._invalid_argument(
@@ -1523,6 +1654,11 @@ begin
                 p_reset_every::text
             );
         end if;
+        if p_reset_every > lb._max_reset_every() then
+            perform lb._invalid_argument(
+                'p_reset_every', format('must be at most %s', lb._max_reset_every()), p_reset_every::text
+            );
+        end if;
         if p_reset_anchor is not null and p_reset_anchor <> date_trunc('second', p_reset_anchor) then
             perform lb._invalid_argument('p_reset_anchor', 'must be in whole seconds', p_reset_anchor::text);
         end if;
@@ -1541,6 +1677,14 @@ begin
             'p_time_zone', 'must be an IANA time zone name such as UTC or Europe/Berlin', p_time_zone
         );
     end if;
+    if p_reset_anchor is not null then
+        begin
+            v_anchor := p_reset_anchor at time zone p_time_zone;
+        exception when datetime_field_overflow then
+            v_anchor := 'infinity';
+        end;
+        perform lb._check_time('p_reset_anchor', v_anchor);
+    end if;
     if p_reset_anchor is not null
         and (p_reset_anchor at time zone p_time_zone) at time zone p_time_zone <> p_reset_anchor then
         perform lb._invalid_argument(
@@ -1557,13 +1701,8 @@ begin
             p_retain_periods::text
         );
     end if;
-    if not isfinite(p_starts_at) or not isfinite(p_ends_at) then
-        perform lb._invalid_argument(
-            case when not isfinite(p_starts_at) then 'p_starts_at' else 'p_ends_at' end,
-            'must be a finite time, or null for no limit',
-            coalesce(p_starts_at, p_ends_at)::text
-        );
-    end if;
+    perform lb._check_time('p_starts_at', p_starts_at);
+    perform lb._check_time('p_ends_at', p_ends_at);
     if p_starts_at >= p_ends_at then
         perform lb._invalid_argument('p_ends_at', 'must be after p_starts_at', p_ends_at::text);
     end if;
@@ -1574,22 +1713,27 @@ begin
         perform lb._invalid_argument('p_backfill', 'must be true or false', null);
     end if;
 
-    if p_backfill then
-        -- SHARE conflicts with the ROW EXCLUSIVE lock lb.submit_score takes before it reads
-        -- the board list: in-flight submits finish first, new ones wait for our commit and
-        -- then see this board. So the log read below holds every session not counted on it.
-        lock table lb.game_sessions in share mode;
-    end if;
+    -- SHARE conflicts with the ROW EXCLUSIVE lock lb.submit_score takes before it reads the
+    -- board list: in-flight submits finish first, new ones wait for our commit and then see
+    -- this board. So the sessions it counts are exactly those from lb._next_session_id() on
+    -- (and with a backfill, the log read below holds every session not counted on it).
+    lock table lb.game_sessions in share mode;
+    v_next := lb._next_session_id();
 
     insert into lb.boards (
         board_id, game_mode, aggregate, reset, reset_every, reset_anchor, time_zone, tie_break,
-        retain_periods, starts_at, ends_at, enabled
+        retain_periods, starts_at, ends_at, enabled, counted_sessions
     ) values (
         p_board_id, p_game_mode, p_aggregate, p_reset, p_reset_every,
         case when p_reset = 'fixed' then coalesce(p_reset_anchor, '1970-01-05 00:00') end,
-        p_time_zone, p_tie_break, p_retain_periods, p_starts_at, p_ends_at, p_enabled
+        p_time_zone, p_tie_break, p_retain_periods, p_starts_at, p_ends_at, p_enabled,
+        -- a backfill counts the log so far; an enabled board, every session from now on
+        int8multirange(int8range(
+            case when p_backfill then null else v_next end, case when p_enabled then null else v_next end
+        ))
     )
     returning * into v_board;
+    perform lb._check_board_range(v_board);
 
     if p_backfill then
         v_current := lb._period_number(v_board, lb._now());
@@ -1695,29 +1839,46 @@ ALTER FUNCTION lb.delete_board(p_board text) OWNER TO lb_owner;
 -- Name: feed_boards(); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
-CREATE FUNCTION lb.feed_boards() RETURNS TABLE(board_no integer, board_id text, board_epoch bigint, tie_break text, aggregate text, reset text, game_mode text, enabled boolean, current_start bigint, current_end bigint, oldest_start bigint)
-    LANGUAGE sql STABLE SECURITY DEFINER
+CREATE FUNCTION lb.feed_boards() RETURNS TABLE(board_no integer, board_id text, board_epoch bigint, tie_break text, aggregate text, reset text, game_mode text, enabled boolean, current_start bigint, current_end bigint, oldest_start bigint, problem text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    select
-        b.board_no,
-        b.board_id,
-        b.epoch,
-        b.tie_break,
-        b.aggregate,
-        b.reset,
-        b.game_mode,
-        b.enabled,
-        case when b.reset <> 'never' then extract(epoch from c.period_start)::bigint end,
-        case when b.reset <> 'never' then extract(epoch from lb._period_end(b, c.period_start))::bigint end,
-        case when b.reset <> 'never' then extract(epoch from lb._period_start(b, c.n - b.retain_periods))::bigint end
-    from lb.boards as b
-    cross join lateral (
-        select
-            lb._period_number(b, lb._now()) as n,
-            lb._period_start(b, lb._period_number(b, lb._now())) as period_start
-    ) as c
-    order by b.board_no
+declare
+    v_board lb.boards;
+    v_number bigint;
+    v_start timestamptz;
+begin
+    for v_board in select b.* from lb.boards as b order by b.board_no loop
+        board_no := v_board.board_no;
+        board_id := v_board.board_id;
+        board_epoch := v_board.epoch;
+        tie_break := v_board.tie_break;
+        aggregate := v_board.aggregate;
+        reset := v_board.reset;
+        game_mode := v_board.game_mode;
+        enabled := v_board.enabled;
+        current_start := null;
+        current_end := null;
+        oldest_start := null;
+        problem := null;
+        if v_board.reset <> 'never' then
+            begin
+                v_number := lb._period_number(v_board, lb._now());
+                v_start := lb._period_start(v_board, v_number);
+                current_start := extract(epoch from v_start)::bigint;
+                current_end := extract(epoch from lb._period_end(v_board, v_start))::bigint;
+                oldest_start := extract(
+                    epoch from lb._period_start(v_board, v_number - v_board.retain_periods)
+                )::bigint;
+            exception when others then
+                current_start := null;
+                current_end := null;
+                problem := sqlerrm;
+            end;
+        end if;
+        return next;
+    end loop;
+end;
 $$;
 
 
@@ -1767,7 +1928,11 @@ CREATE FUNCTION lb.limits() RETURNS TABLE(name text, value bigint)
     ('max_radius', lb._max_radius()::bigint),
     ('max_key_length', lb._max_key_length()::bigint),
     ('max_username_length', lb._max_username_length()::bigint),
-    ('max_retain_periods', lb._max_retain_periods()::bigint)
+    ('max_retain_periods', lb._max_retain_periods()::bigint),
+    -- times in epoch seconds (max_time's last microsecond left out), a length in seconds
+    ('min_time', extract(epoch from lb._min_time())::bigint),
+    ('max_time', floor(extract(epoch from lb._max_time()))::bigint),
+    ('max_reset_every', extract(epoch from lb._max_reset_every())::bigint)
 $$;
 
 
@@ -2024,9 +2189,16 @@ declare
     v_deleted bigint := 0;
 begin
     for v_board in select b.* from lb.boards as b where b.reset <> 'never' loop
-        v_oldest := lb._period_start(
-            v_board, lb._period_number(v_board, lb._now()) - v_board.retain_periods
-        );
+        -- a board whose periods cannot be computed (lb.feed_boards reports it) keeps its
+        -- rows until it can; the others are pruned
+        begin
+            v_oldest := lb._period_start(
+                v_board, lb._period_number(v_board, lb._now()) - v_board.retain_periods
+            );
+        exception when others then
+            raise warning 'lb.prune_periods: board % skipped: %', v_board.board_id, sqlerrm;
+            continue;
+        end;
         delete from lb.board_entries as e
         where e.board_no = v_board.board_no and e.period_start < v_oldest;
         get diagnostics v_rows = row_count;
@@ -2816,6 +2988,7 @@ CREATE FUNCTION lb.update_board(p_board text, p_enabled boolean DEFAULT NULL::bo
 declare
     v_board lb.boards;
     v_fixed text;
+    v_next bigint;
 begin
     v_board := lb._board(p_board);
     select f.name into v_fixed
@@ -2848,6 +3021,7 @@ begin
         );
     end if;
     if p_ends_at is not null and p_ends_at <> 'infinity' then
+        perform lb._check_time('p_ends_at', p_ends_at);
         if p_ends_at < lb._now() then
             perform lb._invalid_argument(
                 'p_ends_at', 'must not be in the past: sessions before it are already counted',
@@ -2866,8 +3040,19 @@ begin
         );
     end if;
 
+    if p_enabled is distinct from v_board.enabled and p_enabled is not null then
+        -- the sessions it counts start or stop here: with sessions locked against inserts,
+        -- as lb.create_board takes them, so no session is counted without being recorded
+        lock table lb.game_sessions in share mode;
+        v_next := lb._next_session_id();
+    end if;
     update lb.boards as b
     set
+        counted_sessions = case
+            when v_next is null then b.counted_sessions
+            when p_enabled then b.counted_sessions + int8multirange(int8range(v_next, null))
+            else b.counted_sessions - int8multirange(int8range(v_next, null))
+        end,
         enabled = coalesce(p_enabled, b.enabled),
         retain_periods = coalesce(p_retain_periods, b.retain_periods),
         ends_at = case
@@ -2877,6 +3062,7 @@ begin
         end
     where b.board_no = v_board.board_no
     returning b.* into v_board;
+    perform lb._check_board_range(v_board);
     perform lb._boards_changed();
     return next lb._describe_board(v_board);
 end;
@@ -3237,6 +3423,27 @@ GRANT USAGE ON SCHEMA lb TO lb_bridge;
 
 
 --
+-- Name: FUNCTION _max_reset_every(); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._max_reset_every() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _max_time(); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._max_time() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _min_time(); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._min_time() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _board(p_board text); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
@@ -3272,10 +3479,24 @@ REVOKE ALL ON FUNCTION lb._bump_epoch() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION _check_board_range(p_board lb.boards); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._check_board_range(p_board lb.boards) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _check_page(p_limit integer, p_offset integer); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
 REVOKE ALL ON FUNCTION lb._check_page(p_limit integer, p_offset integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _check_time(p_argument text, p_value timestamp with time zone); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._check_time(p_argument text, p_value timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -3388,6 +3609,13 @@ REVOKE ALL ON FUNCTION lb._max_value() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION lb._move_in_histogram(p_board_no integer, p_period timestamp with time zone, p_old_value bigint, p_new_value bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _next_session_id(); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._next_session_id() FROM PUBLIC;
 
 
 --
@@ -3528,6 +3756,13 @@ REVOKE ALL ON FUNCTION lb._shard_of_name(p_username text, p_shards integer) FROM
 REVOKE ALL ON FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) TO lb_game_server;
 GRANT ALL ON FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) TO lb_web;
+
+
+--
+-- Name: FUNCTION _time_range_rule(); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._time_range_rule() FROM PUBLIC;
 
 
 --

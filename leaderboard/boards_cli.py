@@ -3,7 +3,7 @@
 Everything goes through the lb.* board functions, so the CLI validates exactly as the SQL API
 and the HTTP API do; errors name the argument (--reset-every for p_reset_every) and exit with
 the CLI's codes (2 bad input or an unknown board, 3 a service down). --json prints what a
-script can parse: times in ISO 8601 UTC, intervals in PostgreSQL's text form.
+script can parse: times and durations in ISO 8601 (UTC; P28D), as the HTTP API shows them.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 
 import psycopg
 
-from leaderboard import config, sqlapi
-from leaderboard.clock import parse_instant
+from leaderboard import config, durations, sqlapi
+from leaderboard.clock import InstantError, parse_instant
 from leaderboard.errors import InvalidArgument, LeaderboardError, Unavailable
 from leaderboard.rules import AGGREGATES, GAME_MODES, RESETS, TIE_BREAKS
 
@@ -60,16 +60,20 @@ def add_parser(sub: Any) -> None:
     create = actions.add_parser(
         "create",
         help="create a board",
-        description="Create a board. --reset fixed needs --reset-every ('28 days' from an "
-        "anchor on the board's calendar, or '90 minutes'); --backfill fills its readable "
+        description="Create a board. --reset fixed needs --reset-every (P28D: 28 days from an "
+        "anchor on the board's calendar, or PT90M: 90 minutes); --backfill fills its readable "
         "periods from the session log (submits wait meanwhile).",
     )
     create.add_argument("board", help="slug: a-z 0-9 _ -, at most 40")
     create.add_argument("--game-mode", choices=GAME_MODES, help="only this mode (default: all)")
     create.add_argument("--aggregate", choices=AGGREGATES, default="sum")
     create.add_argument("--reset", choices=RESETS, default="never")
-    create.add_argument("--reset-every", help="for --reset fixed: a PostgreSQL interval")
-    create.add_argument("--reset-anchor", help="for --reset fixed: a local time, e.g. 2026-01-05")
+    create.add_argument(
+        "--reset-every", help="for --reset fixed: an ISO 8601 duration, P28D or PT90M"
+    )
+    create.add_argument(
+        "--reset-anchor", help="for --reset fixed: a local time, e.g. 2026-01-05T00:00:00"
+    )
     create.add_argument("--time-zone", default="UTC", help="an IANA name (default UTC)")
     create.add_argument("--tie-break", choices=TIE_BREAKS, default="shared")
     create.add_argument("--retain-periods", type=int, default=8, help="0..1000 (default 8)")
@@ -155,8 +159,8 @@ def _act(conn: psycopg.Connection, args: argparse.Namespace) -> Any:
             game_mode=args.game_mode,
             aggregate=args.aggregate,
             reset=args.reset,
-            reset_every=args.reset_every,
-            reset_anchor=args.reset_anchor,
+            reset_every=duration(args.reset_every, "reset_every"),
+            reset_anchor=local_time(args.reset_anchor, "reset_anchor"),
             time_zone=args.time_zone,
             tie_break=args.tie_break,
             retain_periods=args.retain_periods,
@@ -191,11 +195,30 @@ def _act(conn: psycopg.Connection, args: argparse.Namespace) -> Any:
 def instant(raw: str | None, field: str) -> datetime | None:
     if raw is None:
         return None
-    moment = parse_instant(raw)
-    if moment is None:
+    try:
+        return parse_instant(raw)
+    except InstantError as exc:
+        raise InvalidArgument(f"{field} {exc}, got {raw!r}", field=field) from None
+
+
+def duration(raw: str | None, field: str) -> str | None:
+    """An ISO 8601 duration, passed on as written (see leaderboard.durations)."""
+    if raw is not None and not durations.is_iso(raw):
+        raise InvalidArgument(f"{field} {durations.RULE}, got {raw!r}", field=field)
+    return raw
+
+
+def local_time(raw: str | None, field: str) -> datetime | None:
+    """A wall-clock time without an offset (a fixed board's anchor, in its time zone)."""
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is not None:
         raise InvalidArgument(
-            f"{field} must be an ISO 8601 time with a time zone (2026-03-30T00:00:00Z),"
-            f" got {raw!r}",
+            f"{field} must be a local time without an offset (2026-01-05T00:00:00), got {raw!r}",
             field=field,
         )
     return moment
@@ -207,7 +230,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, timedelta):
-        return str(value)
+        return durations.iso(value)
     raise TypeError(type(value).__name__)
 
 
@@ -230,4 +253,5 @@ def _print(action: str, result: Any) -> None:
                         file=out,
                     )
             else:
-                print(f"{key}: {'-' if value is None else value}", file=out)
+                shown = _plain(value) if isinstance(value, timedelta) else value
+                print(f"{key}: {'-' if shown is None else shown}", file=out)

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime
+
+from leaderboard import rules
+
+ISO_RULE = "must be an ISO 8601 time with a time zone (2026-03-30T00:00:00Z)"
+_FRACTION = re.compile(r"[.,](\d+)")
+
+
+class InstantError(ValueError):
+    """A time that cannot be read; the message is the rule it breaks ('must be ...')."""
 
 
 def iso(ts: float | None = None) -> str:
@@ -11,15 +21,28 @@ def iso(ts: float | None = None) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def parse_instant(raw: str) -> datetime | None:
-    """An ISO 8601 time that names its zone ('Z' or an offset), in UTC; None for anything else.
+def parse_instant(raw: str) -> datetime:
+    """An ISO 8601 time that names its zone ('Z' or an offset), in UTC; InstantError for
+    anything else.
 
     A time without a zone is refused rather than read as UTC or as the server's zone: board
-    periods start at local midnights, and a guess would silently pick the wrong period."""
+    periods start at local midnights, and a guess would silently pick the wrong period. So
+    is one with more than six decimal places (times are kept to the microsecond: the rest
+    would be cut off unseen), and one outside the times a board may have
+    (rules.MIN_TIME .. MAX_TIME, lb._min_time() .. lb._max_time())."""
+    fraction = _FRACTION.search(raw)
+    if fraction and len(fraction.group(1)) > 6:
+        raise InstantError(f"{ISO_RULE} with at most 6 decimal places (microseconds)")
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        return None
+        raise InstantError(ISO_RULE) from None
     if moment.tzinfo is None:
-        return None
-    return moment.astimezone(UTC)
+        raise InstantError(ISO_RULE)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is in year 0 in UTC
+        raise InstantError(rules.time_range_rule()) from None
+    if not rules.MIN_TIME <= moment <= rules.MAX_TIME:
+        raise InstantError(rules.time_range_rule())
+    return moment

@@ -146,11 +146,19 @@ def translate(exc: psycopg.Error, write: bool = False) -> LeaderboardError:
         if write:
             return OutcomeUnknown()
         return Unavailable("the database is unavailable; retry shortly")
+    if exc.sqlstate is None and isinstance(exc, psycopg.DataError):
+        # refused by the driver before it was sent: a NUL character, which PostgreSQL's
+        # text cannot hold; nothing reached the server
+        return InvalidArgument(f"the input cannot be sent to PostgreSQL: {exc}")
     diag = exc.diag
     argument = diag.column_name
     kind = _BY_ARGUMENT.get((exc.sqlstate or "", argument or "")) or _BY_SQLSTATE.get(
         exc.sqlstate or ""
     )
+    if kind is None and (exc.sqlstate or "").startswith("22"):
+        # any other data exception (a time or interval PostgreSQL cannot read or hold): the
+        # caller's input, which the functions name when they check it themselves
+        kind = InvalidArgument
     if kind is None:
         return LeaderboardError()
     message = diag.message_primary or str(exc)

@@ -108,6 +108,7 @@ class ChangeFeed:
         if not conn.autocommit:
             raise ValueError("the feed needs an autocommit connection (LISTEN, session locks)")
         self.conn = conn
+        self.unreadable: dict[str, str] = {}
 
     @contextmanager
     def snapshot(self) -> Iterator[Position]:
@@ -137,11 +138,15 @@ class ChangeFeed:
         return Position(snapshot=header[0], epoch=header[1], boards_version=header[2]), changes
 
     def boards(self) -> list[BoardSpec]:
+        """The boards whose periods PostgreSQL can compute. One it cannot (lb.feed_boards'
+        `problem`) is left out and kept in `unreadable` (board id -> the error), so that it
+        stops no other board; its index is kept as it is until it can be read again."""
         rows = self.conn.execute(
             "select board_no, board_id, board_epoch, tie_break, aggregate, reset, game_mode,"
-            " enabled, current_start, current_end, oldest_start from lb.feed_boards()"
+            " enabled, current_start, current_end, oldest_start, problem from lb.feed_boards()"
         ).fetchall()
-        return [BoardSpec(*row) for row in rows]
+        self.unreadable = {row[1]: row[11] for row in rows if row[11] is not None}
+        return [BoardSpec(*row[:11]) for row in rows if row[11] is None]
 
     def entry_batches(
         self, board: BoardSpec, *, names: bool = False

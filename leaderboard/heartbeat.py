@@ -126,6 +126,8 @@ class Heartbeat:
     samples_total: int = 0  # rounds of the sampling check (bridge.sampler)
     sample_mismatches_total: int = 0
     last_sample_at: float = 0.0
+    # comma-separated ids of the boards it leaves alone: their periods cannot be computed
+    unreadable_boards: str = ""
     # the last 60 s: how many changes, and their lag in milliseconds (None: no change)
     lag_samples_60s: int = 0
     lag_p50_ms: float | None = None

@@ -48,6 +48,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=errors.MAX_BODY_BYTES,
     )
     app.json.sort_keys = False
+    # `//api/...` is not a path of ours: no redirect (whose Location the Host header would
+    # choose), a 404 like any other unknown path
+    app.url_map.merge_slashes = False
 
     svc = Services(settings)
     app.extensions["leaderboard"] = svc
@@ -57,9 +60,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     atexit.register(svc.close)
     atexit.register(app.extensions["leaderboard.events"].close)  # stop the SSE listener
 
+    # Cross-origin: the reads and the submit, as the original allowed any page to use them;
+    # never an admin endpoint (seed, the boards' life cycle), whose writes a page elsewhere
+    # could otherwise make on a developer's open server. Their JSON bodies need a preflight
+    # that gets no CORS answer, and a request that names a foreign Origin is refused
+    # (web.auth.require_admin).
     CORS(
         app,
-        resources={r"/api/*": {"origins": "*"}},
+        resources={
+            r"^/api/leaderboard/(top|rank/[^/]*|around/[^/]*|sessions/[^/]*|stream|submit)$": {
+                "origins": "*"
+            },
+            r"^/api/boards(/[^/]+(/top|/stream|/rank/[^/]*|/around/[^/]*)?)?$": {
+                "origins": "*",
+                "methods": ["GET"],
+            },
+            r"^/api/openapi\.json$": {"origins": "*", "methods": ["GET"]},
+        },
         methods=["GET", "POST"],
         allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
         expose_headers=["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"],

@@ -82,8 +82,10 @@ def sessions(user_id: str):
 
 @bp.post("/seed")
 def seed():
+    require_admin()  # who asks first: the body of an unauthenticated request is not read
     body = parse_body(request, SeedRequest)
-    require_admin(destructive=body.clear_existing)
+    if body.clear_existing:
+        require_admin(destructive=True)
     started = time.monotonic()
     with services().db() as conn:
         if body.clear_existing:

@@ -8,6 +8,7 @@ marked so (wiping every player)."""
 from __future__ import annotations
 
 import hmac
+from urllib.parse import urlsplit
 
 from flask import current_app, request
 
@@ -16,6 +17,7 @@ from web.errors import ApiError
 
 def require_admin(*, destructive: bool = False) -> None:
     settings = current_app.config["SETTINGS"]
+    _same_origin_only()
     if settings.development and not destructive:
         return
     if not settings.admin_tokens:
@@ -36,4 +38,21 @@ def require_admin(*, destructive: bool = False) -> None:
             "UNAUTHORIZED",
             "a valid 'Authorization: Bearer <admin token>' is required",
             headers={"WWW-Authenticate": 'Bearer realm="leaderboard"'},
+        )
+
+
+def _same_origin_only() -> None:
+    """Admin actions come from the operator's tools (no Origin) or the dashboard on this
+    server (its own origin); a request a page of another origin made is refused, also where
+    admin actions are open (development), so no page on the web can seed or change boards
+    on a developer's machine."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return
+    # the host alone: behind a proxy that ends TLS the scheme the app sees is http
+    if urlsplit(origin).netloc != request.host:
+        raise ApiError(
+            403,
+            "CROSS_ORIGIN",
+            "admin actions are not accepted from another origin",
         )

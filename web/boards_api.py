@@ -8,14 +8,14 @@ set is there, from PostgreSQL otherwise; `source` says which.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 from flask import Blueprint, current_app, jsonify, request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, NaiveDatetime
 
-from leaderboard import rules, sqlapi
-from leaderboard.clock import iso
+from leaderboard import durations, rules, sqlapi
+from leaderboard.clock import InstantError, iso, parse_instant
 from leaderboard.errors import LeaderboardError
 from leaderboard.rules import (
     BOARD_ID_PATTERN,
@@ -33,12 +33,36 @@ from web.validation import page_limit, page_offset, parse_body, path_id, radius
 
 bp = Blueprint("boards", __name__, url_prefix="/api/boards")
 
-_DURATION = TypeAdapter(timedelta)
+
+def _instant(raw: object) -> object:
+    """A time from a request body, read as every time the API takes (leaderboard.clock)."""
+    if not isinstance(raw, str):
+        return raw  # pydantic refuses it as not a time
+    try:
+        return parse_instant(raw)
+    except InstantError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _duration(raw: str) -> str:
+    if not durations.is_iso(raw):
+        raise ValueError(durations.RULE)
+    return raw
+
+
+# Times with a zone, read by leaderboard.clock (one reader for query, body and CLI); a length
+# in ISO 8601 that PostgreSQL reads as written (lb.create_board refuses months, not this);
+# a local time without an offset; a time zone name (lb.create_board checks it is one).
+Instant = Annotated[datetime, BeforeValidator(_instant)]
+Duration = Annotated[
+    str, AfterValidator(_duration), Field(json_schema_extra={"format": "duration"})
+]
+TimeZone = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$")]
 
 
 class BoardCreate(BaseModel):
     """The fields of lb.create_board; the database checks the rest (time zone names,
-    combinations) and its errors name the field."""
+    combinations, the times a board may have) and its errors name the field."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -46,17 +70,17 @@ class BoardCreate(BaseModel):
     game_mode: GameMode | None = Field(None, description="null: every mode")
     aggregate: Aggregate = "sum"
     reset: Reset = "never"
-    reset_every: timedelta | None = Field(
+    reset_every: Duration | None = Field(
         None, description="reset fixed: ISO 8601 duration, whole days (P28D) or under a day"
     )
-    reset_anchor: datetime | None = Field(
+    reset_anchor: NaiveDatetime | None = Field(
         None, description="reset fixed: a local time in time_zone, no offset"
     )
-    time_zone: Annotated[str, Field(min_length=1, max_length=64)] = "UTC"
+    time_zone: TimeZone = "UTC"
     tie_break: TieBreak = "shared"
     retain_periods: Annotated[int, Field(strict=True, ge=0, le=rules.MAX_RETAIN_PERIODS)] = 8
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Instant | None = None
+    ends_at: Instant | None = None
     enabled: bool = True
     backfill: bool = Field(False, description="fill its readable periods from the session log")
 
@@ -71,15 +95,15 @@ class BoardUpdate(BaseModel):
     retain_periods: Annotated[int, Field(strict=True, ge=0, le=rules.MAX_RETAIN_PERIODS)] | None = (
         None
     )
-    ends_at: AwareDatetime | None = None
+    ends_at: Instant | None = None
     game_mode: GameMode | None = None
     aggregate: Aggregate | None = None
     reset: Reset | None = None
-    time_zone: str | None = None
+    time_zone: TimeZone | None = None
     tie_break: TieBreak | None = None
-    starts_at: AwareDatetime | None = None
-    reset_every: timedelta | None = None
-    reset_anchor: datetime | None = None
+    starts_at: Instant | None = None
+    reset_every: Duration | None = None
+    reset_anchor: NaiveDatetime | None = None
 
 
 def services() -> Services:
@@ -97,7 +121,7 @@ def describe(row: dict[str, Any]) -> dict[str, Any]:
         "game_mode": row["game_mode"],
         "aggregate": row["aggregate"],
         "reset": row["reset"],
-        "reset_every": _DURATION.dump_python(row["reset_every"], mode="json")
+        "reset_every": durations.iso(row["reset_every"])
         if row["reset_every"] is not None
         else None,
         "reset_anchor": row["reset_anchor"].isoformat() if row["reset_anchor"] else None,

@@ -23,13 +23,14 @@ from typing import Any, TypeVar
 import redis
 
 from leaderboard import sqlapi
-from leaderboard.clock import iso, parse_instant
+from leaderboard.clock import ISO_RULE, InstantError, iso, parse_instant
 from leaderboard.errors import BoardNotFound, InvalidArgument, LeaderboardError, PeriodNotFound
 from leaderboard.index import encoding
 from leaderboard.index.reader import BoardView, IndexReader
 from leaderboard.rules import BOARD_ID_PATTERN, GLOBAL_BOARD
 
-BOARD_ID = re.compile(BOARD_ID_PATTERN)
+# matched whole (fullmatch): the pattern's `$` also matches before a final newline
+BOARD_ID = re.compile(BOARD_ID_PATTERN.removeprefix("^").removesuffix("$"))
 CACHE_S = 1.0
 T = TypeVar("T")
 
@@ -62,7 +63,7 @@ GLOBAL_CURRENT = Period(GLOBAL_BOARD, encoding.ALL_TIME, None, None, True)
 
 
 def parse_board(raw: str) -> str:
-    if not BOARD_ID.match(raw):
+    if not BOARD_ID.fullmatch(raw):
         raise InvalidArgument(
             f"board must be 1 to 40 characters from a-z, 0-9, '_' and '-', got {raw!r}",
             field="board",
@@ -76,14 +77,16 @@ def parse_period(raw: str | None) -> str | datetime:
         return "current"
     if raw == "previous":
         return raw
-    moment = parse_instant(raw)
-    if moment is None:
-        raise InvalidArgument(
-            "period must be current, previous, or a period's start as an ISO 8601 time with"
-            f" a time zone (2026-03-30T00:00:00Z), got {raw!r}",
-            field="period",
+    try:
+        return parse_instant(raw)
+    except InstantError as exc:
+        rule = (
+            "must be current, previous, or a period's start as an ISO 8601 time with a time"
+            " zone (2026-03-30T00:00:00Z)"
+            if str(exc) == ISO_RULE
+            else str(exc)
         )
-    return moment
+        raise InvalidArgument(f"period {rule}, got {raw!r}", field="period") from None
 
 
 class _Memo:

@@ -139,6 +139,11 @@ class HealthMonitor:
             # the sampling check (bridge.sampler), over every live bridge
             "sample_mismatches_total": sum(b.sample_mismatches_total for b in beats),
             "last_sample_at": _iso(max((b.last_sample_at for b in beats), default=0.0)),
+            # boards no bridge can feed: PostgreSQL cannot compute their periods (the bridge
+            # logs why); every other board is fed as usual
+            "unreadable_boards": sorted(
+                {board for b in beats for board in b.unreadable_boards.split(",") if board}
+            ),
         }
 
 

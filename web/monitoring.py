@@ -133,6 +133,12 @@ class BridgeCollector(Collector):
         yield from (up, redis_up, lag, p99, age, mismatches, sampled)
 
 
+# No label takes a value the client chooses: a method outside this set is "other", a path
+# no route matched is "unmatched" (a route's own pattern otherwise, never the path itself),
+# and statuses are the app's own. Every new value would be a new series in every scrape.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def instrument(app: Flask) -> None:
     @app.before_request
     def _start_timer() -> None:
@@ -142,6 +148,7 @@ def instrument(app: Flask) -> None:
     def _record(response):
         # for the event stream this is the time to its first byte
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        method = request.method if request.method in METHODS else "other"
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-        LATENCY.labels(request.method, endpoint, str(response.status_code)).observe(elapsed)
+        LATENCY.labels(method, endpoint, str(response.status_code)).observe(elapsed)
         return response

@@ -3,6 +3,7 @@ parsing of path and query parameters. The same models feed the OpenAPI document.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated
 
@@ -43,6 +44,8 @@ FIELD_RULES = {
     "user_count": "must be an integer from 1 to 10000",
     "sessions_per_user": "must be an integer from 0 to 50",
     "clear_existing": "must be true or false",
+    "reset_anchor": "must be a local time in time_zone without an offset (2026-01-05T00:00:00)",
+    "time_zone": "must be an IANA time zone name such as UTC or Europe/Berlin",
 }
 
 
@@ -51,8 +54,16 @@ def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
     and then validating the dict: the submit path is CPU-bound at 1,000 requests/s here)."""
     if not request.is_json:
         raise ApiError(400, "INVALID_CONTENT_TYPE", "Content-Type must be application/json")
+    data = request.get_data()
     try:
-        return model.model_validate_json(request.get_data())
+        # only to find a key given twice (which the validator would let the last win)
+        json.loads(data, object_pairs_hook=_no_repeated_keys)
+    except ValueError as exc:
+        if isinstance(exc, RepeatedKey):
+            raise ApiError(400, "INVALID_JSON", str(exc)) from None
+        raise ApiError(400, "INVALID_JSON", "the request body is not valid JSON") from None
+    try:
+        return model.model_validate_json(data)
     except ValidationError as exc:
         problem = exc.errors()[0]
         if problem["type"] == "json_invalid":
@@ -64,9 +75,24 @@ def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
             rule = "is required"
         elif problem["type"] == "extra_forbidden":
             rule = "is not an accepted field"
+        elif problem["type"] == "value_error":  # our own validators' rules
+            rule = str(problem["ctx"]["error"])
         else:
             rule = FIELD_RULES.get(field, problem["msg"].lower())
         raise ApiError(400, "VALIDATION_ERROR", f"{field} {rule}", field=field) from None
+
+
+class RepeatedKey(ValueError):
+    pass
+
+
+def _no_repeated_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    seen: dict[str, object] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise RepeatedKey(f"the request body has the key {key!r} more than once")
+        seen[key] = value
+    return seen
 
 
 _ID = re.compile(r"[1-9][0-9]{0,18}")

@@ -53,6 +53,7 @@ as $$
         ) as p
         where
             g.id >= p_first_session
+            and g.id <@ p_board.counted_sessions
             and (p_users is null or g.user_id = any(p_users))
             and (p_board.game_mode is null or g.game_mode = p_board.game_mode)
             and (p_board.starts_at is null or g.played_at >= p_board.starts_at)

@@ -1,8 +1,9 @@
 -- The period a read asks for, as its start: null means the current period; otherwise it must
 -- be the start of one of the board's readable periods, the current one or one of the
--- retain_periods before it. Anything else is P0002 (COLUMN p_period): not a start of this
--- board's periods, older than its retention, or not begun yet. An all-time board has one
--- period, asked for with null (or -infinity).
+-- retain_periods before it. A time outside lb._min_time() .. lb._max_time() is 22023;
+-- anything else is P0002 (COLUMN p_period): not a start of this board's periods, older than
+-- its retention, or not begun yet. An all-time board has one period, asked for with null (or
+-- -infinity).
 create or replace function lb._resolve_period(p_board lb.boards, p_period timestamptz)
 returns timestamptz
 language plpgsql
@@ -16,13 +17,13 @@ begin
     if p_period is null then
         return lb._period_of(p_board, lb._now());
     end if;
+    if p_board.reset = 'never' and p_period = '-infinity' then
+        return p_period;
+    end if;
+    -- outside the times a board may have: a bad argument, not a period it lacks
+    perform lb._check_time('p_period', p_period);
     if p_board.reset = 'never' then
-        if p_period = '-infinity' then
-            return p_period;
-        end if;
         v_problem := 'board %s never resets: its one period is asked for with null';
-    elsif not isfinite(p_period) then
-        v_problem := 'is not a period start of board %s';
     else
         v_current := lb._period_number(p_board, lb._now());
         v_asked := lb._period_number(p_board, p_period);

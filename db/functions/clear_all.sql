@@ -10,6 +10,9 @@ as $$
 begin
     truncate lb.idempotency_keys, lb.game_sessions, lb.board_entries, lb.board_buckets, lb.users
     restart identity;
+    -- session ids start again: an enabled board counts every session from now on
+    update lb.boards as b
+    set counted_sessions = case when b.enabled then '{(,)}'::int8multirange else '{}' end;
     perform lb._bump_epoch();
     perform lb._wake_bridge();
 end;

@@ -1,4 +1,5 @@
--- Admin: create a board. reset is never, daily, weekly (ISO weeks from Monday 00:00),
+-- Admin: create a board. It counts the sessions submitted from its creation on, while it is
+-- enabled (lb.update_board), or with p_backfill also every session of the log before it. reset is never, daily, weekly (ISO weeks from Monday 00:00),
 -- monthly, or fixed: periods of p_reset_every (whole days on the board's calendar, or a
 -- duration under a day) counted from p_reset_anchor, a local time in p_time_zone (default
 -- 1970-01-05 00:00, a Monday). With p_backfill the board's readable periods are filled from
@@ -29,6 +30,8 @@ as $$
 declare
     v_board lb.boards;
     v_current bigint;
+    v_anchor timestamptz;
+    v_next bigint;
 begin
     if p_board_id is null or p_board_id !~ '^[a-z0-9][a-z0-9_-]{0,39}$' then
         perform lb._invalid_argument(
@@ -69,6 +72,11 @@ begin
                 p_reset_every::text
             );
         end if;
+        if p_reset_every > lb._max_reset_every() then
+            perform lb._invalid_argument(
+                'p_reset_every', format('must be at most %s', lb._max_reset_every()), p_reset_every::text
+            );
+        end if;
         if p_reset_anchor is not null and p_reset_anchor <> date_trunc('second', p_reset_anchor) then
             perform lb._invalid_argument('p_reset_anchor', 'must be in whole seconds', p_reset_anchor::text);
         end if;
@@ -87,6 +95,14 @@ begin
             'p_time_zone', 'must be an IANA time zone name such as UTC or Europe/Berlin', p_time_zone
         );
     end if;
+    if p_reset_anchor is not null then
+        begin
+            v_anchor := p_reset_anchor at time zone p_time_zone;
+        exception when datetime_field_overflow then
+            v_anchor := 'infinity';
+        end;
+        perform lb._check_time('p_reset_anchor', v_anchor);
+    end if;
     if p_reset_anchor is not null
         and (p_reset_anchor at time zone p_time_zone) at time zone p_time_zone <> p_reset_anchor then
         perform lb._invalid_argument(
@@ -103,13 +119,8 @@ begin
             p_retain_periods::text
         );
     end if;
-    if not isfinite(p_starts_at) or not isfinite(p_ends_at) then
-        perform lb._invalid_argument(
-            case when not isfinite(p_starts_at) then 'p_starts_at' else 'p_ends_at' end,
-            'must be a finite time, or null for no limit',
-            coalesce(p_starts_at, p_ends_at)::text
-        );
-    end if;
+    perform lb._check_time('p_starts_at', p_starts_at);
+    perform lb._check_time('p_ends_at', p_ends_at);
     if p_starts_at >= p_ends_at then
         perform lb._invalid_argument('p_ends_at', 'must be after p_starts_at', p_ends_at::text);
     end if;
@@ -120,22 +131,27 @@ begin
         perform lb._invalid_argument('p_backfill', 'must be true or false', null);
     end if;
 
-    if p_backfill then
-        -- SHARE conflicts with the ROW EXCLUSIVE lock lb.submit_score takes before it reads
-        -- the board list: in-flight submits finish first, new ones wait for our commit and
-        -- then see this board. So the log read below holds every session not counted on it.
-        lock table lb.game_sessions in share mode;
-    end if;
+    -- SHARE conflicts with the ROW EXCLUSIVE lock lb.submit_score takes before it reads the
+    -- board list: in-flight submits finish first, new ones wait for our commit and then see
+    -- this board. So the sessions it counts are exactly those from lb._next_session_id() on
+    -- (and with a backfill, the log read below holds every session not counted on it).
+    lock table lb.game_sessions in share mode;
+    v_next := lb._next_session_id();
 
     insert into lb.boards (
         board_id, game_mode, aggregate, reset, reset_every, reset_anchor, time_zone, tie_break,
-        retain_periods, starts_at, ends_at, enabled
+        retain_periods, starts_at, ends_at, enabled, counted_sessions
     ) values (
         p_board_id, p_game_mode, p_aggregate, p_reset, p_reset_every,
         case when p_reset = 'fixed' then coalesce(p_reset_anchor, '1970-01-05 00:00') end,
-        p_time_zone, p_tie_break, p_retain_periods, p_starts_at, p_ends_at, p_enabled
+        p_time_zone, p_tie_break, p_retain_periods, p_starts_at, p_ends_at, p_enabled,
+        -- a backfill counts the log so far; an enabled board, every session from now on
+        int8multirange(int8range(
+            case when p_backfill then null else v_next end, case when p_enabled then null else v_next end
+        ))
     )
     returning * into v_board;
+    perform lb._check_board_range(v_board);
 
     if p_backfill then
         v_current := lb._period_number(v_board, lb._now());

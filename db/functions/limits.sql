@@ -15,7 +15,11 @@ as $$
     ('max_radius', lb._max_radius()::bigint),
     ('max_key_length', lb._max_key_length()::bigint),
     ('max_username_length', lb._max_username_length()::bigint),
-    ('max_retain_periods', lb._max_retain_periods()::bigint)
+    ('max_retain_periods', lb._max_retain_periods()::bigint),
+    -- times in epoch seconds (max_time's last microsecond left out), a length in seconds
+    ('min_time', extract(epoch from lb._min_time())::bigint),
+    ('max_time', floor(extract(epoch from lb._max_time()))::bigint),
+    ('max_reset_every', extract(epoch from lb._max_reset_every())::bigint)
 $$;
 
 -- the grants below are the whole truth: revoke from every group first

@@ -17,9 +17,16 @@ declare
     v_deleted bigint := 0;
 begin
     for v_board in select b.* from lb.boards as b where b.reset <> 'never' loop
-        v_oldest := lb._period_start(
-            v_board, lb._period_number(v_board, lb._now()) - v_board.retain_periods
-        );
+        -- a board whose periods cannot be computed (lb.feed_boards reports it) keeps its
+        -- rows until it can; the others are pruned
+        begin
+            v_oldest := lb._period_start(
+                v_board, lb._period_number(v_board, lb._now()) - v_board.retain_periods
+            );
+        exception when others then
+            raise warning 'lb.prune_periods: board % skipped: %', v_board.board_id, sqlerrm;
+            continue;
+        end;
         delete from lb.board_entries as e
         where e.board_no = v_board.board_no and e.period_start < v_oldest;
         get diagnostics v_rows = row_count;

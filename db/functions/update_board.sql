@@ -26,6 +26,7 @@ as $$
 declare
     v_board lb.boards;
     v_fixed text;
+    v_next bigint;
 begin
     v_board := lb._board(p_board);
     select f.name into v_fixed
@@ -58,6 +59,7 @@ begin
         );
     end if;
     if p_ends_at is not null and p_ends_at <> 'infinity' then
+        perform lb._check_time('p_ends_at', p_ends_at);
         if p_ends_at < lb._now() then
             perform lb._invalid_argument(
                 'p_ends_at', 'must not be in the past: sessions before it are already counted',
@@ -76,8 +78,19 @@ begin
         );
     end if;
 
+    if p_enabled is distinct from v_board.enabled and p_enabled is not null then
+        -- the sessions it counts start or stop here: with sessions locked against inserts,
+        -- as lb.create_board takes them, so no session is counted without being recorded
+        lock table lb.game_sessions in share mode;
+        v_next := lb._next_session_id();
+    end if;
     update lb.boards as b
     set
+        counted_sessions = case
+            when v_next is null then b.counted_sessions
+            when p_enabled then b.counted_sessions + int8multirange(int8range(v_next, null))
+            else b.counted_sessions - int8multirange(int8range(v_next, null))
+        end,
         enabled = coalesce(p_enabled, b.enabled),
         retain_periods = coalesce(p_retain_periods, b.retain_periods),
         ends_at = case
@@ -87,6 +100,7 @@ begin
         end
     where b.board_no = v_board.board_no
     returning b.* into v_board;
+    perform lb._check_board_range(v_board);
     perform lb._boards_changed();
     return next lb._describe_board(v_board);
 end;

@@ -105,7 +105,22 @@ def test_game_modes_are_rows_and_every_check_reads_them(conn):
         ({"tie_break": "random"}, "p_tie_break", "must be shared or earliest"),
         ({"retain_periods": -1}, "p_retain_periods", "from 0 to 1000"),
         ({"starts_at": "2026-02-01Z", "ends_at": "2026-01-01Z"}, "p_ends_at", "after p_starts_at"),
-        ({"ends_at": "infinity"}, "p_ends_at", "finite time"),
+        # the times a board may have (issue 27): what every client can show
+        ({"ends_at": "infinity"}, "p_ends_at", "must be a time from 0001-01-01T00:00:00Z"),
+        ({"ends_at": "9999-12-31T23:59:59-01:00"}, "p_ends_at", "to 9999-12-31T23:59:59.999999Z"),
+        ({"starts_at": "0001-01-01T00:00:00+01:00"}, "p_starts_at", "must be a time from"),
+        ({"reset": "fixed", "reset_every": "P999999999D"}, "p_reset_every", "at most 36525 days"),
+        ({"reset": "fixed", "reset_every": "3000000 days"}, "p_reset_every", "at most 36525"),
+        (
+            {"reset": "fixed", "reset_every": "P3650D", "retain_periods": 1000},
+            "p_retain_periods",
+            "reaches back to periods before 0001-01-01",
+        ),
+        (
+            {"reset": "fixed", "reset_every": "P1D", "reset_anchor": "0001-01-01 00:00:00 BC"},
+            "p_reset_anchor",
+            "must be a time from",
+        ),
     ],
 )
 def test_a_bad_board_definition_is_rejected_naming_the_argument(api, fields, argument, fragment):

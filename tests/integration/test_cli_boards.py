@@ -29,7 +29,7 @@ def test_a_board_from_create_to_delete(database_url, conn):
         "--reset",
         "fixed",
         "--reset-every",
-        "28 days",
+        "P28D",
         "--reset-anchor",
         "2026-01-05",
         "--time-zone",
@@ -42,8 +42,10 @@ def test_a_board_from_create_to_delete(database_url, conn):
     assert (board["board_id"], board["reset"], board["reset_every"]) == (
         "season",
         "fixed",
-        "28 days, 0:00:00",
+        "P28D",  # as the HTTP API shows it
     )
+    shown_text = cli("boards", "show", "season", env=env).stdout
+    assert "reset_every: P28D" in shown_text
     listed = cli("boards", "list", env=env)
     assert listed.returncode == 0
     assert [line.split()[0] for line in listed.stdout.splitlines()[1:]] == ["global", "season"]
@@ -94,6 +96,51 @@ def test_recompute_rewrites_a_board_from_the_log(database_url, conn):
         (["delete", "nope"], "board 'nope' does not exist"),
         (["show", "nope"], "board 'nope' does not exist"),
         (["recompute", "global", "--period", "2001-01-01T00:00:00Z"], "never resets"),
+        # times no client can show, and notations that would be read as something else
+        (
+            ["recompute", "global", "--period", "0001-01-01T00:00:00+01:00"],
+            "--period must be a time from 0001-01-01T00:00:00Z",
+        ),
+        (
+            ["create", "x", "--ends-at", "9999-12-31T23:59:59-01:00"],
+            "--ends-at must be a time from",
+        ),
+        (
+            ["create", "x", "--ends-at", "2030-01-01T00:00:00.1234567Z"],
+            "at most 6 decimal places",
+        ),
+        (["create", "x", "--reset", "fixed", "--reset-every", "P1M"], "use reset monthly"),
+        (["create", "x", "--reset", "fixed", "--reset-every", "28 days"], "ISO 8601 duration"),
+        (
+            ["create", "x", "--reset", "fixed", "--reset-every", "P999999999D"],
+            "--reset-every must be at most 36525 days",
+        ),
+        (
+            [
+                "create",
+                "x",
+                "--reset",
+                "fixed",
+                "--reset-every",
+                "P3650D",
+                "--retain-periods",
+                "1000",
+            ],
+            "--retain-periods reaches back to periods before 0001-01-01",
+        ),
+        (
+            [
+                "create",
+                "x",
+                "--reset",
+                "fixed",
+                "--reset-every",
+                "P1D",
+                "--reset-anchor",
+                "2026-01-05T00:00:00Z",
+            ],
+            "--reset-anchor must be a local time without an offset",
+        ),
     ],
 )
 def test_bad_input_exits_2_naming_the_problem_and_writes_nothing(

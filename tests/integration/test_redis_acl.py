@@ -126,7 +126,7 @@ def test_the_web_user_cannot_delete_or_replace_the_index(acl_redis, admin):
     ):
         with pytest.raises(redis.exceptions.NoPermissionError):
             attempt()
-    web.set(KEYS.ratelimit + ":probe", "1")  # its own keys
+    web.lpush(KEYS.ratelimit + ":probe", "1")  # its own lists, as the rate limiter writes them
     assert admin.zscore(GLOBAL_SCORES, "a1") == -5
     web.close()
 
