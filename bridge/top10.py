@@ -98,11 +98,19 @@ class Top10Refresher:
             kind = "top10"
         else:
             kind = "refresh"
-        # one slot's key and a channel: a cluster cannot wrap them in one MULTI
-        pipe = self.reader.redis.pipeline(transaction=not redisconn.clustered(self.reader.redis))
-        pipe.set(self.keys.top10(board.board_id), json.dumps(payload))
-        pipe.publish(self.keys.events, json.dumps({"type": kind, **payload}))
-        pipe.execute()
+        client = self.reader.redis
+        event = json.dumps({"type": kind, **payload})
+        if redisconn.clustered(client):
+            # a cluster pipeline refuses PUBLISH (a channel has no slot), and a cluster cannot
+            # wrap a key and a channel in one MULTI: the cache first, then the event, which a
+            # cluster delivers to subscribers on every node
+            client.set(self.keys.top10(board.board_id), json.dumps(payload))
+            client.publish(self.keys.events, event)
+        else:
+            pipe = client.pipeline(transaction=True)
+            pipe.set(self.keys.top10(board.board_id), json.dumps(payload))
+            pipe.publish(self.keys.events, event)
+            pipe.execute()
         log.debug("top10_built", board=board.board_id, kind=kind)
         return True
 

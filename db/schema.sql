@@ -2703,6 +2703,20 @@ $$;
 ALTER FUNCTION lb.shard_info() OWNER TO lb_owner;
 
 --
+-- Name: shard_status(); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.shard_status() RETURNS TABLE(shard integer, up boolean, problem text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select c.shard, true, null::text from lb.shard_config as c
+$$;
+
+
+ALTER FUNCTION lb.shard_status() OWNER TO lb_owner;
+
+--
 -- Name: submit_score(bigint, integer, text, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -4033,6 +4047,14 @@ REVOKE ALL ON FUNCTION lb.shard_info() FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.shard_info() TO lb_game_server;
 GRANT ALL ON FUNCTION lb.shard_info() TO lb_web;
 GRANT ALL ON FUNCTION lb.shard_info() TO lb_bridge;
+
+
+--
+-- Name: FUNCTION shard_status(); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.shard_status() FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.shard_status() TO lb_web;
 
 
 --

@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 import redis
 
+from leaderboard import redisconn
 from leaderboard.clock import iso
 from leaderboard.errors import LeaderboardError
 from leaderboard.heartbeat import Heartbeat
@@ -28,10 +29,28 @@ class HealthReport:
     redis: bool
     bridge: dict[str, Any] = field(default_factory=dict)
     checked_at: float = field(default_factory=time.time)
+    # a sharded deployment: each shard, {"shard", "up"[, "problem"]} (empty on one node)
+    shards: list[dict[str, Any]] = field(default_factory=list)
+    # a Redis Cluster: each node, {"node", "role", "up"[, "slots"]} (empty on one server)
+    redis_nodes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def bridge_ok(self) -> bool:
         return bool(self.bridge.get("ok"))
+
+    @property
+    def shards_down(self) -> list[int]:
+        return [s["shard"] for s in self.shards if not s["up"]]
+
+    @property
+    def down(self) -> list[str]:
+        """The failed checks, by the names of /health's `checks` (and each shard down)."""
+        failed = [
+            name
+            for name, ok in (("db", self.db), ("redis", self.redis), ("bridge", self.bridge_ok))
+            if not ok
+        ]
+        return failed + [f"shard_{n}" for n in self.shards_down]
 
     @property
     def mode(self) -> str:
@@ -40,6 +59,7 @@ class HealthReport:
             name
             for name, ok in (
                 ("postgres", self.db),
+                ("shard", not (self.db and self.shards_down)),
                 ("redis", self.redis),
                 ("bridge", self.bridge_ok),
             )
@@ -49,8 +69,8 @@ class HealthReport:
 
     @property
     def possibly_stale(self) -> bool:
-        """Redis-served reads may lag PostgreSQL: nothing is feeding the index right now."""
-        return not (self.db and self.bridge_ok)
+        """Redis-served reads may lag PostgreSQL: nothing is feeding (part of) the index."""
+        return not (self.db and self.bridge_ok and not self.shards_down)
 
 
 class HealthMonitor:
@@ -59,10 +79,12 @@ class HealthMonitor:
         connection: Callable[[], AbstractContextManager[psycopg.Connection]],
         redis_client: redis.Redis,
         index: IndexReader,
+        shards: int = 1,
     ) -> None:
         self.connection = connection
         self.redis = redis_client
         self.index = index
+        self.shards = shards
         self._lock = threading.Lock()
         self._refreshing = threading.Lock()
         self._report: HealthReport | None = None
@@ -89,24 +111,38 @@ class HealthMonitor:
             report.db = False
 
     def check(self) -> HealthReport:
-        report = HealthReport(db=self._db_ok(), redis=False)
+        db, shards = self._db()
+        report = HealthReport(db=db, redis=False, shards=shards)
         try:
-            self.redis.ping()
-            report.redis = True
+            if redisconn.clustered(self.redis):
+                report.redis_nodes = cluster_nodes(self.redis)
+                report.redis = cluster_serves(self.redis)
+            else:
+                self.redis.ping()
+                report.redis = True
             report.bridge = self.bridge_summary(self.heartbeats())
         except redis.RedisError:
+            report.redis = False
             report.bridge = {"ok": False, "reason": "redis unavailable: bridge state unknown"}
         with self._lock:
             self._report = report
         return report
 
-    def _db_ok(self) -> bool:
+    def _db(self) -> tuple[bool, list[dict[str, Any]]]:
+        """Whether the database answers, and on a sharded deployment each shard (the proxy
+        answering says nothing about the shards behind it)."""
         try:
             with self.connection() as conn:
-                conn.execute("select 1")
-            return True
+                if self.shards == 1:
+                    conn.execute("select 1")
+                    return True, []
+                rows = conn.execute("select shard, up, problem from lb.shard_status()").fetchall()
         except (LeaderboardError, psycopg.Error):
-            return False
+            return False, []
+        return True, [
+            {"shard": shard, "up": up, **({"problem": problem} if problem else {})}
+            for shard, up, problem in rows
+        ]
 
     def heartbeats(self) -> list[Heartbeat]:
         """The heartbeats of the bridges alive now (raises redis.RedisError)."""
@@ -145,6 +181,49 @@ class HealthMonitor:
                 {board for b in beats for board in b.unreadable_boards.split(",") if board}
             ),
         }
+
+
+def cluster_nodes(client: Any) -> list[dict[str, Any]]:
+    """Every node of a Redis Cluster as any node that answers sees it: its role, whether it
+    is up (connected, not marked failing), and a master's slot count."""
+    seen: dict[str, dict[str, Any]] | None = None
+    for node in [None, *client.get_nodes()]:
+        try:
+            seen = (
+                client.cluster_nodes()
+                if node is None
+                else client.execute_command("CLUSTER NODES", target_nodes=node)
+            )
+            break
+        except redis.RedisError:
+            continue
+    if seen is None:
+        raise redis.ConnectionError("no node of the cluster answers")
+    nodes = []
+    for address, info in seen.items():
+        flags = set(str(info.get("flags", "")).split(","))
+        role = "master" if "master" in flags else "replica"
+        entry: dict[str, Any] = {
+            "node": address.split("@")[0],
+            "role": role,
+            "up": bool(info.get("connected")) and not flags & {"fail", "fail?", "noaddr"},
+        }
+        if role == "master":
+            entry["slots"] = sum(int(r[-1]) - int(r[0]) + 1 for r in info.get("slots") or [])
+        nodes.append(entry)
+    return sorted(nodes, key=lambda n: (n["role"] != "master", n["node"]))
+
+
+def cluster_serves(client: Any) -> bool:
+    """Whether the cluster serves every slot (cluster_state:ok), as a node that answers says:
+    a master that failed and whose replica took over leaves it serving."""
+    for node in [None, *client.get_nodes()]:
+        try:
+            info = client.cluster_info() if node is None else client.cluster_info(target_nodes=node)
+        except redis.RedisError:
+            continue
+        return str(info.get("cluster_state", "")) == "ok"
+    return False
 
 
 def _rounded(ms: float | None) -> float | None:

@@ -53,16 +53,16 @@ def livez():
 @bp.get("/health")
 def health():
     report = services().health.check()
-    bridge = report.bridge
-    down = [
-        name
-        for name, ok in (("db", report.db), ("redis", report.redis), ("bridge", report.bridge_ok))
-        if not ok
-    ]
+    down = report.down
+    checks: dict = {"db": report.db, "redis": report.redis, "bridge": report.bridge}
+    if report.shards:
+        checks["shards"] = report.shards
+    if report.redis_nodes:
+        checks["redis_nodes"] = report.redis_nodes
     body = {
         "status": "healthy" if not down else "degraded",
         "mode": report.mode,
-        "checks": {"db": report.db, "redis": report.redis, "bridge": bridge},
+        "checks": checks,
     }
     if down:
         body["down"] = down
@@ -112,6 +112,22 @@ class BridgeCollector(Collector):
             "when the bridge's sampling check last ran (0: not yet, or turned off)",
             labels=["bridge"],
         )
+        shard_up = GaugeMetricFamily(
+            "leaderboard_shard_up",
+            "1 if the shard answers the proxy (a sharded deployment)",
+            labels=["shard"],
+        )
+        node_up = GaugeMetricFamily(
+            "leaderboard_redis_node_up",
+            "1 if the Redis Cluster node is up (not marked failing), by node and role",
+            labels=["node", "role"],
+        )
+        report = self.svc.health.current()
+        for shard in report.shards:
+            shard_up.add_metric([str(shard["shard"])], 1 if shard["up"] else 0)
+        for node in report.redis_nodes:
+            node_up.add_metric([node["node"], node["role"]], 1 if node["up"] else 0)
+        yield from (shard_up, node_up)
         try:
             beats = self.svc.health.heartbeats()
             cache = self.svc.index.cached_top10()

@@ -58,7 +58,7 @@ class Services:
         )
         self._echo = Echo(self.redis, self.keys, self.shards)
         self.names = NameCache(self.db)
-        self.health = HealthMonitor(self.db, self.redis, self.index)
+        self.health = HealthMonitor(self.db, self.redis, self.index, self.shards)
         self.top10 = Top10Memo(self.index, lambda: self.health.current().possibly_stale)
         self.boards = BoardDirectory(self.index, self.db)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import redis
@@ -97,19 +97,7 @@ class IndexReader:
 
     def board(self, board: str) -> BoardView | None:
         """None when the board has no index (yet)."""
-        meta = {
-            _text(k): _text(v) for k, v in self.redis.hgetall(self.keys.board_meta(board)).items()
-        }
-        if "cursor" not in meta:
-            return None
-        return BoardView(
-            board=board,
-            tie=meta.get("tie") or "shared",
-            period=meta.get("period") or encoding.ALL_TIME,
-            period_end=int(meta["period_end"]) if meta.get("period_end") else None,
-            oldest=int(meta["oldest"]) if meta.get("oldest") else None,
-            periods=frozenset(k[2:] for k in meta if k.startswith("n:")),
-        )
+        return _view(board, [self.redis.hgetall(self.keys.board_meta(board))])
 
     def rank(
         self, user_id: int, board: str = GLOBAL, period: str = encoding.ALL_TIME
@@ -265,6 +253,16 @@ class ShardedIndexReader(IndexReader):
         )
         return self._ranked(self._with_names(reply, self._row_keys(reply)), board)
 
+    def board(self, board: str) -> BoardView | None:
+        """The board as its shard parts' metas describe it (one round trip: they share the
+        board's slot). The bridges of a sharded deployment keep b:{board}:s<k>:meta, never
+        b:{board}:meta; a board whose view came from PostgreSQL instead needed every shard,
+        so one shard down failed every board read (issue 23)."""
+        pipe = self.redis.pipeline(transaction=False)
+        for shard in self.shards:
+            pipe.hgetall(shard.board_meta(board))
+        return _view(board, pipe.execute())
+
     def _row_keys(self, reply: list) -> Callable[[int], Keys]:
         """Row n's shard keys, from page_sharded.lua's per-row shard numbers (1-based)."""
         shards = reply[7] if len(reply) > 7 else []
@@ -273,3 +271,29 @@ class ShardedIndexReader(IndexReader):
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _view(board: str, metas: list[dict]) -> BoardView | None:
+    """A board as its meta(s) describe it: one node's, or every shard part's of a sharded
+    deployment, of which any one that has been built describes the board (the definition is
+    the same on every shard; the periods the index holds are those of any part, and a reset
+    one part has published and another not yet is the newest)."""
+    views = []
+    for raw in metas:
+        meta = {_text(k): _text(v) for k, v in raw.items()}
+        if "cursor" not in meta:
+            continue
+        views.append(
+            BoardView(
+                board=board,
+                tie=meta.get("tie") or "shared",
+                period=meta.get("period") or encoding.ALL_TIME,
+                period_end=int(meta["period_end"]) if meta.get("period_end") else None,
+                oldest=int(meta["oldest"]) if meta.get("oldest") else None,
+                periods=frozenset(k[2:] for k in meta if k.startswith("n:")),
+            )
+        )
+    if not views:
+        return None
+    newest = max(views, key=lambda v: encoding.period_start(v.period) or 0)
+    return replace(newest, periods=frozenset().union(*(v.periods for v in views)))

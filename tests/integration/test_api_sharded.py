@@ -128,3 +128,64 @@ def test_bridges_per_shard_carry_sql_direct_submits_to_the_http_reads(
     finally:
         for bridge in bridges:
             bridge.stop()
+
+
+def test_with_a_shard_down_board_reads_keep_working_and_health_names_the_shard(
+    api, proxy, topology, make_app, redis_url
+):
+    """Issue 23: every /api/boards read answered 503 while one shard was down (the web app
+    looked a board up in a key shard bridges never write, then asked every shard), and
+    /health said healthy. Now the reads come from the index for every player, writes for the
+    stopped shard's players fail with 503, the other shard's are accepted, and /health and
+    /metrics name the shard."""
+    from tests.support.shards import CLUSTERS
+
+    ids = [u for (u,) in proxy.execute("select user_id from lb.top_players(100)")]
+    on_0 = next(u for u in ids if (u - 1) % 2 == 0)
+    on_1 = next(u for u in ids if (u - 1) % 2 == 1)
+    bridges = [BridgeThread(settings_for(url, redis_url)) for url in topology.shard_urls]
+    for bridge in bridges:
+        bridge.__enter__()
+    healthy = wait_until(
+        lambda: (h := api.get("/health")).status_code == 200 and h.json, message="healthy"
+    )
+    assert healthy["checks"]["shards"] == [{"shard": 0, "up": True}, {"shard": 1, "up": True}]
+    cluster = CLUSTERS.clusters[1]
+    cluster.stop(mode="immediate")
+    try:
+        fresh = make_app(database_url=topology.proxy_url).test_client()  # no memo of boards
+        for client in (api, fresh):
+            for path in (
+                "/api/boards/global/top",
+                "/api/boards/first_to/top?limit=20",
+                f"/api/boards/first_to/rank/{on_0}",
+                f"/api/boards/first_to/rank/{on_1}",
+                f"/api/boards/global/around/{on_1}",
+                "/api/leaderboard/top?limit=20",
+            ):
+                answer = client.get(path)
+                assert answer.status_code == 200, (path, answer.json)
+                assert answer.json["source"] == "redis", path
+        written = fresh.post("/api/leaderboard/submit", json={"user_id": on_0, "score": 3})
+        assert written.status_code == 201
+        refused = fresh.post("/api/leaderboard/submit", json={"user_id": on_1, "score": 3})
+        assert refused.status_code == 503
+        health = fresh.get("/health")
+        assert health.status_code == 503
+        assert health.json["mode"] == "shard_down"
+        assert health.json["down"] == ["shard_1"]
+        shards = health.json["checks"]["shards"]
+        assert [(s["shard"], s["up"]) for s in shards] == [(0, True), (1, False)]
+        assert "unavailable" in shards[1]["problem"]
+        assert health.json["checks"]["db"] is True  # the proxy itself answers
+        metrics = fresh.get("/metrics").get_data(as_text=True)
+        assert 'leaderboard_shard_up{shard="0"} 1.0' in metrics
+        assert 'leaderboard_shard_up{shard="1"} 0.0' in metrics
+    finally:
+        cluster.start()
+        cluster.wait_ready()
+    try:
+        wait_until(lambda: api.get("/health").status_code == 200, message="healthy again")
+    finally:
+        for bridge in bridges:
+            bridge.stop()

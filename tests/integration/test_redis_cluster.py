@@ -4,6 +4,8 @@ killed is survived with no lost change."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from leaderboard import redisconn
@@ -83,3 +85,51 @@ def test_the_app_on_a_cluster_serves_ranks_equal_to_sql_and_survives_a_master_fa
             conn.execute("select lb.submit_score(%s, %s)", (uid, 1000 + uid))
         cluster.wait_ok(port=next(n.port for n in cluster.nodes if n.running()))
         wait_until(served_equal, timeout=60, message="converged after the failover")
+
+        # /health names every node: the killed master is down, the cluster still serves
+        def victim_reported_down() -> bool:
+            nodes = client.get("/health").json["checks"].get("redis_nodes", [])
+            return any(n["node"].endswith(f":{victim.port}") and not n["up"] for n in nodes)
+
+        wait_until(victim_reported_down, timeout=30, message="the failed master on /health")
+        health = client.get("/health").json
+        assert health["checks"]["redis"] is True
+        assert sum(n["role"] == "master" and n["up"] for n in health["checks"]["redis_nodes"]) == 3
+        metrics = client.get("/metrics").get_data(as_text=True)
+        assert f':{victim.port}",role="' in metrics
+    victim.start()
+
+
+def test_on_a_cluster_the_cached_top_10_is_built_and_its_events_reach_the_streams(
+    conn, database_url, cluster, cluster_url, make_app
+):
+    """Issue 23: every refresh failed on a cluster (PUBLISH inside a cluster pipeline), so
+    GET /top never answered from the cache and dashboards got no event."""
+    conn.execute("select * from lb.seed(50, 200, 0.3)")
+    app = make_app(redis_url=cluster_url)
+    client = app.test_client()
+    events = app.extensions["leaderboard.events"]
+    stream = events.subscribe("global")
+    try:
+        with BridgeThread(settings_for(database_url, cluster_url)):
+            cached = wait_until(
+                lambda: (body := client.get("/api/leaderboard/top").json).get("cached") and body,
+                timeout=30,
+                message="GET /top from the cached top 10",
+            )
+            want = conn.execute(
+                "select rank, user_id, username, total_score from lb.top_players(10)"
+            ).fetchall()
+            assert [
+                (r["rank"], r["user_id"], r["username"], r["total_score"]) for r in cached["data"]
+            ] == want
+            event = json.loads(stream.get(timeout=15))
+            assert event["type"] in ("top10", "refresh")
+            assert event["board"] == "global"
+            health = client.get("/health").json
+            nodes = health["checks"]["redis_nodes"]
+            assert sorted(n["role"] for n in nodes) == ["master"] * 3 + ["replica"] * 3
+            assert all(n["up"] for n in nodes)
+            assert sum(n.get("slots", 0) for n in nodes) == 16384
+    finally:
+        events.unsubscribe(stream)
