@@ -52,6 +52,9 @@ HEARTBEAT_TTL_MS = 10_000
 # how often periods past their retention are deleted in PostgreSQL (lb.prune_periods); reads
 # refuse them at once whatever this is, so it only bounds the space they take
 PRUNE_INTERVAL_S = 60
+# how often client logins are held to their time limits (lb.enforce_limits): a statement
+# runs at most its limit plus a second of grace plus this
+ENFORCE_INTERVAL_S = 2.0
 
 
 class Bridge:
@@ -100,6 +103,9 @@ class Bridge:
             self._heartbeat, "interval", id="heartbeat", seconds=HEARTBEAT_S, next_run_time=now
         )
         self.scheduler.add_job(self._prune, "interval", id="prune", seconds=PRUNE_INTERVAL_S)
+        self.scheduler.add_job(
+            self._enforce_limits, "interval", id="limits", seconds=ENFORCE_INTERVAL_S
+        )
         if self.settings.sample_size > 0:
             self.scheduler.add_job(
                 self._sample,
@@ -300,6 +306,26 @@ class Bridge:
                 log.info("pruned_periods", entries=deleted)
         except psycopg.Error as exc:
             log.warning("prune_failed", error=_first_line(exc))
+
+    def _enforce_limits(self) -> None:
+        """Cancel client statements past their login's statement_timeout and end sessions idle
+        in a transaction past theirs (lb.enforce_limits), which a session cannot lift."""
+        try:
+            with psycopg.connect(
+                self.settings.database_url,
+                autocommit=True,
+                connect_timeout=5,
+                application_name="leaderboard-bridge-limits",
+            ) as conn:
+                acted = conn.execute(
+                    "select pid, login, action, seconds from lb.enforce_limits()"
+                ).fetchall()
+            for pid, login, action, seconds in acted:
+                log.warning(
+                    "limit_enforced", pid=pid, login=login, action=action, seconds=round(seconds, 1)
+                )
+        except psycopg.Error as exc:
+            log.warning("enforce_limits_failed", error=_first_line(exc))
 
     def _sample(self) -> None:
         """The sampling check (bridge.sampler), on connections of its own."""

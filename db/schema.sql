@@ -1191,6 +1191,17 @@ $$;
 ALTER FUNCTION lb._session_entries(p_session_id bigint) OWNER TO lb_owner;
 
 --
+-- Name: _setting_seconds(text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._setting_seconds(p_value text) RETURNS double precision
+    LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN ((p_value IS NULL) OR (p_value ~ '^\s*0+\s*$'::text)) THEN NULL::double precision WHEN (p_value ~ '^\s*[0-9]+\s*$'::text) THEN ((p_value)::double precision / (1000)::double precision) ELSE NULLIF((EXTRACT(epoch FROM (p_value)::interval))::double precision, (0)::double precision) END;
+
+
+ALTER FUNCTION lb._setting_seconds(p_value text) OWNER TO lb_owner;
+
+--
 -- Name: _shard_around(text, timestamp with time zone, bigint, timestamp with time zone, bigint, integer); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -1834,6 +1845,70 @@ $$;
 
 
 ALTER FUNCTION lb.delete_board(p_board text) OWNER TO lb_owner;
+
+--
+-- Name: enforce_limits(); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.enforce_limits() RETURNS TABLE(pid integer, login text, action text, seconds double precision)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+    v_session record;
+begin
+    for v_session in
+        select
+            a.pid,
+            a.usename::text as login,
+            a.state,
+            extract(epoch from clock_timestamp() - a.query_start) as running,
+            extract(epoch from clock_timestamp() - a.state_change) as idle,
+            l.statement_limit,
+            l.idle_limit
+        from pg_stat_activity as a
+        cross join lateral (
+            select
+                max(lb._setting_seconds(substring(c.setting from '^statement_timeout=(.*)$'))) as statement_limit,
+                max(lb._setting_seconds(
+                    substring(c.setting from '^idle_in_transaction_session_timeout=(.*)$')
+                )) as idle_limit
+            from pg_roles as g
+            inner join pg_db_role_setting as s on s.setrole = g.oid and s.setdatabase = 0
+            cross join lateral unnest(s.setconfig) as c (setting)
+            where
+                g.rolname in ('lb_game_server', 'lb_web', 'lb_proxy')
+                and pg_has_role(a.usesysid, g.oid, 'member')
+        ) as l
+        where
+            a.datname = current_database()
+            and a.backend_type = 'client backend'
+            and a.pid <> pg_backend_pid()
+            and not pg_has_role(a.usesysid, 'lb_bridge', 'member')
+            and not pg_has_role(a.usesysid, 'lb_owner', 'member')
+    loop
+        if v_session.state = 'active' and v_session.running > v_session.statement_limit + 1 then
+            perform pg_cancel_backend(v_session.pid);
+            pid := v_session.pid;
+            login := v_session.login;
+            action := 'cancelled';
+            seconds := v_session.running;
+            return next;
+        elsif v_session.state in ('idle in transaction', 'idle in transaction (aborted)')
+            and v_session.idle > v_session.idle_limit + 1 then
+            perform pg_terminate_backend(v_session.pid);
+            pid := v_session.pid;
+            login := v_session.login;
+            action := 'terminated';
+            seconds := v_session.idle;
+            return next;
+        end if;
+    end loop;
+end;
+$_$;
+
+
+ALTER FUNCTION lb.enforce_limits() OWNER TO lb_owner;
 
 --
 -- Name: feed_boards(); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -3731,11 +3806,18 @@ REVOKE ALL ON FUNCTION lb._session_entries(p_session_id bigint) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION _setting_seconds(p_value text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._setting_seconds(p_value text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _shard_around(p_board text, p_period_key timestamp with time zone, p_value bigint, p_tie_at timestamp with time zone, p_user_id bigint, p_radius integer); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
 REVOKE ALL ON FUNCTION lb._shard_around(p_board text, p_period_key timestamp with time zone, p_value bigint, p_tie_at timestamp with time zone, p_user_id bigint, p_radius integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION lb._shard_around(p_board text, p_period_key timestamp with time zone, p_value bigint, p_tie_at timestamp with time zone, p_user_id bigint, p_radius integer) TO lb_web;
+GRANT ALL ON FUNCTION lb._shard_around(p_board text, p_period_key timestamp with time zone, p_value bigint, p_tie_at timestamp with time zone, p_user_id bigint, p_radius integer) TO lb_proxy;
 
 
 --
@@ -3743,8 +3825,7 @@ GRANT ALL ON FUNCTION lb._shard_around(p_board text, p_period_key timestamp with
 --
 
 REVOKE ALL ON FUNCTION lb._shard_count_before(p_board text, p_period_key timestamp with time zone, p_values bigint[], p_tie_ats timestamp with time zone[], p_user_ids bigint[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION lb._shard_count_before(p_board text, p_period_key timestamp with time zone, p_values bigint[], p_tie_ats timestamp with time zone[], p_user_ids bigint[]) TO lb_game_server;
-GRANT ALL ON FUNCTION lb._shard_count_before(p_board text, p_period_key timestamp with time zone, p_values bigint[], p_tie_ats timestamp with time zone[], p_user_ids bigint[]) TO lb_web;
+GRANT ALL ON FUNCTION lb._shard_count_before(p_board text, p_period_key timestamp with time zone, p_values bigint[], p_tie_ats timestamp with time zone[], p_user_ids bigint[]) TO lb_proxy;
 
 
 --
@@ -3752,8 +3833,7 @@ GRANT ALL ON FUNCTION lb._shard_count_before(p_board text, p_period_key timestam
 --
 
 REVOKE ALL ON FUNCTION lb._shard_entry(p_user_id bigint, p_board text, p_period timestamp with time zone, p_around boolean, p_radius integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION lb._shard_entry(p_user_id bigint, p_board text, p_period timestamp with time zone, p_around boolean, p_radius integer) TO lb_game_server;
-GRANT ALL ON FUNCTION lb._shard_entry(p_user_id bigint, p_board text, p_period timestamp with time zone, p_around boolean, p_radius integer) TO lb_web;
+GRANT ALL ON FUNCTION lb._shard_entry(p_user_id bigint, p_board text, p_period timestamp with time zone, p_around boolean, p_radius integer) TO lb_proxy;
 
 
 --
@@ -3768,8 +3848,7 @@ REVOKE ALL ON FUNCTION lb._shard_of_name(p_username text, p_shards integer) FROM
 --
 
 REVOKE ALL ON FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) TO lb_game_server;
-GRANT ALL ON FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) TO lb_web;
+GRANT ALL ON FUNCTION lb._shard_page(p_limit integer, p_offset integer, p_board text, p_period timestamp with time zone) TO lb_proxy;
 
 
 --
@@ -3867,6 +3946,14 @@ GRANT ALL ON FUNCTION lb.delete_board(p_board text) TO lb_web;
 
 
 --
+-- Name: FUNCTION enforce_limits(); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.enforce_limits() FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.enforce_limits() TO lb_bridge;
+
+
+--
 -- Name: FUNCTION feed_boards(); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
@@ -3887,6 +3974,7 @@ GRANT ALL ON FUNCTION lb.feed_position() TO lb_bridge;
 --
 
 REVOKE ALL ON FUNCTION lb.has_players() FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.has_players() TO lb_proxy;
 
 
 --

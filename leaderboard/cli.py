@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
         "administrator (DATABASE_URL with CREATEROLE).",
     )
     login.add_argument("name", help="the login role's name")
-    login.add_argument("--role", required=True, choices=["game_server", "web", "bridge"])
+    login.add_argument("--role", required=True, choices=["game_server", "web", "bridge", "proxy"])
     login.add_argument(
         "--password-env",
         metavar="VAR",
@@ -229,6 +229,19 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="URL",
         help="a shard database, in shard order (repeat for each)",
+    )
+    shards.add_argument(
+        "--shard-login",
+        default="leaderboard_proxy",
+        metavar="NAME",
+        help="the login the proxy reaches the shards as, created in lb_proxy on each shard's "
+        "cluster (default leaderboard_proxy)",
+    )
+    shards.add_argument(
+        "--password-env",
+        metavar="VAR",
+        help="environment variable holding that login's password (set on the shards and in "
+        "the proxy's user mapping); without it the shards must let it in without one",
     )
 
     sub.add_parser(
@@ -448,7 +461,14 @@ def _shards(args: argparse.Namespace) -> int:
     if len(args.shard) > sharding.MAX_SHARDS:
         raise InvalidArgument(f"--shard: at most {sharding.MAX_SHARDS} shards")
     try:
-        sharding.setup(sharding.Topology(args.proxy, list(args.shard)))
+        sharding.setup(
+            sharding.Topology(
+                args.proxy,
+                list(args.shard),
+                login=args.shard_login,
+                password=config.secret(args.password_env) if args.password_env else None,
+            )
+        )
     except psycopg.OperationalError as exc:
         raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
     except psycopg.Error as exc:

@@ -15,7 +15,13 @@ from psycopg import sql
 
 from leaderboard.errors import InvalidArgument
 
-GROUPS = {"game_server": "lb_game_server", "web": "lb_web", "bridge": "lb_bridge"}
+GROUPS = {
+    "game_server": "lb_game_server",
+    "web": "lb_web",
+    "bridge": "lb_bridge",
+    # the login a sharded deployment's proxy reaches the shards as (leaderboard.sharding)
+    "proxy": "lb_proxy",
+}
 NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 

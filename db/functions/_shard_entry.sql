@@ -60,7 +60,7 @@ begin
 end;
 $$;
 
--- the grants below are the whole truth: revoke from every group first. The proxy connects to
--- a shard as its caller's login: whoever may call lb.player_rank may call this.
-revoke all on function lb._shard_entry from public, lb_game_server, lb_web, lb_bridge;
-grant execute on function lb._shard_entry to lb_game_server, lb_web;
+-- the grants below are the whole truth: revoke from every group first. Only the proxy of a
+-- sharded deployment calls it, connecting to the shard as a login in lb_proxy.
+revoke all on function lb._shard_entry from public, lb_game_server, lb_web, lb_bridge, lb_proxy;
+grant execute on function lb._shard_entry to lb_proxy;

@@ -11,3 +11,5 @@ $$;
 
 -- the grants below are the whole truth: revoke from every group first
 revoke all on function lb.has_players from public, lb_game_server, lb_web, lb_bridge;
+-- the proxy of a sharded deployment asks every shard (`leaderboard seed --if-empty`)
+grant execute on function lb.has_players to lb_proxy;

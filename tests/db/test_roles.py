@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import threading
+import time
+
 import psycopg
 import pytest
+
+from leaderboard import DB_DIR
 
 # The contract, as the README documents it.
 GRANTS = {
@@ -16,10 +22,6 @@ GRANTS = {
         "board_periods",
         "session_boards",
         "limits",
-        # what the proxy of a sharded deployment calls on the shards as this login
-        "_shard_page",
-        "_shard_entry",
-        "_shard_count_before",
         "shard_info",
     },
     "lb_web": {
@@ -45,11 +47,8 @@ GRANTS = {
         "repair_histogram",
         "read_entries",
         "limits",
-        "_shard_page",
-        "_shard_entry",
-        "_shard_count_before",
-        "_shard_around",
         "shard_info",
+        "shard_status",
     },
     "lb_bridge": {
         "poll_changes",
@@ -66,8 +65,22 @@ GRANTS = {
         "read_entries",
         "limits",
         "shard_info",
+        "enforce_limits",
     },
 }
+# the login a sharded deployment's proxy reaches the shards as: whatever the proxy forwards
+# (it is in lb_game_server and lb_web), and alone the helpers of its merges
+GRANTS["lb_proxy"] = (
+    GRANTS["lb_game_server"]
+    | GRANTS["lb_web"]
+    | {
+        "_shard_page",
+        "_shard_entry",
+        "_shard_count_before",
+        "_shard_around",
+        "has_players",
+    }
+)
 TABLES = [
     "lb.users",
     "lb.game_sessions",
@@ -222,3 +235,62 @@ def test_a_login_in_no_group_can_do_nothing(connect_as):
     denied(nobody, "select * from lb.top_players()")
     denied(nobody, "select * from lb.users")
     denied(nobody, "select lb.create_player('nobody')")
+
+
+def test_a_login_cannot_lift_its_time_limits(connect_as, conn):
+    """Issue 27: `set statement_timeout = 0` let a game-server login hold a connection as
+    long as it liked. lb.enforce_limits (every bridge runs it every 2 s) cancels a statement
+    past the group's statement_timeout and ends a session idle in a transaction past its
+    idle_in_transaction_session_timeout, whatever the session set for itself. (The group's
+    limits are lowered to a second here, so the test takes seconds, and restored.)"""
+    game = connect_as("lb_game_server")
+    assert game.execute("show statement_timeout").fetchone() == ("5s",)
+    assert game.execute("show idle_in_transaction_session_timeout").fetchone() == ("10s",)
+    game.execute("set statement_timeout = 0")
+    idle = connect_as("lb_game_server")
+    idle.execute("set idle_in_transaction_session_timeout = 0")
+    conn.execute("alter role lb_game_server set statement_timeout = '1s'")
+    conn.execute("alter role lb_game_server set idle_in_transaction_session_timeout = '1s'")
+    try:
+        done: list[object] = []
+
+        def sleep() -> None:
+            try:
+                game.execute("select pg_sleep(30)")
+                done.append("finished")
+            except psycopg.Error as exc:
+                done.append(exc)
+
+        sleeper = threading.Thread(target=sleep)
+        sleeper.start()
+        idle.execute("begin")
+        idle.execute("select 1")
+        acted: set[tuple] = set()
+        deadline = time.monotonic() + 15
+        while len(acted) < 2 and time.monotonic() < deadline:
+            acted |= set(conn.execute("select login, action from lb.enforce_limits()").fetchall())
+            time.sleep(0.3)
+        sleeper.join(timeout=10)
+    finally:
+        conn.execute("alter role lb_game_server set statement_timeout = '5s'")
+        conn.execute("alter role lb_game_server set idle_in_transaction_session_timeout = '10s'")
+    assert acted == {("test_game_server", "cancelled"), ("test_game_server", "terminated")}
+    assert isinstance(done[0], psycopg.errors.QueryCanceled)
+    with pytest.raises(psycopg.OperationalError):
+        idle.execute("select 1")
+
+
+def test_the_shard_helpers_are_for_the_proxy_alone(connect_as):
+    for group in ("lb_game_server", "lb_web"):
+        login = connect_as(group)
+        denied(login, "select count(*) from lb._shard_page(100, 2000000000, 'global', null)")
+
+
+def test_the_proxy_login_may_call_every_function_the_proxy_forwards():
+    """Every lb.* function a db/proxy function runs on the shards is executable by lb_proxy
+    (the shards see the proxy's calls as its login, not the caller's)."""
+    forwarded = set()
+    for path in (DB_DIR / "proxy" / "functions").glob("*.sql"):
+        forwarded |= set(re.findall(r"(?:target|from) lb\.([a-z_]+)", path.read_text()))
+    assert forwarded
+    assert forwarded <= GRANTS["lb_proxy"], forwarded - GRANTS["lb_proxy"]

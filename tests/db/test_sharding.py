@@ -194,9 +194,14 @@ def test_shards_that_disagree_on_the_current_period_are_read_at_the_older(sharde
         for uid in ids:
             proxy.execute("select lb.submit_score(%s, %s)", (uid, uid * 10))
         today = proxy.execute("select period_start from lb.top_players(1, 0, 'today')").fetchone()
-    # shard 0's clock is a day ahead: for it the board's current period is tomorrow's
+    # shard 0's clock is a day ahead: for it the board's current period is tomorrow's. Only
+    # a superuser session may move the clock: the proxy reaches the shards as one here
     name = sharded.shard_urls[0].rsplit("/", 1)[1]
     shards[0].execute(f"alter database {name} set lb.test_now = '{_tomorrow(shards[0])}'")
+    with psycopg.connect(sharded.proxy_url, autocommit=True) as proxy:
+        proxy.execute(
+            "alter user mapping for public server lb_shards options (set user 'postgres')"
+        )
     with psycopg.connect(sharded.proxy_url, autocommit=True) as proxy:
         page = proxy.execute(
             "select user_id, period_start from lb.top_players(100, 0, 'today')"
@@ -286,11 +291,11 @@ def test_a_seed_through_the_proxy_puts_each_player_and_session_on_its_shard(prox
     assert [s.execute("select count(*) from lb.users").fetchone() for s in shards] == before
 
 
-def test_a_login_reaches_the_shards_as_itself_with_its_own_grants(sharded):
-    """The proxy connects to a shard as its caller: a game server's login, created on every
-    cluster as a deployment does, may do through the proxy exactly what it may on one node."""
-    clusters = [sharded.proxy_url, *sharded.shard_urls]
-    for url in clusters:
+def test_the_proxy_reaches_the_shards_as_its_own_login_and_callers_keep_their_grants(sharded):
+    """The proxy connects to every shard as the lb_proxy login `shards setup` made (the only
+    group that may call the shard helpers); a game server's login may do through the proxy
+    exactly what it may on one node, and directly on a shard it may not call the helpers."""
+    for url in [sharded.proxy_url, *sharded.shard_urls]:
         with psycopg.connect(url, autocommit=True) as admin:
             create_login(admin, "shard_game", "game_server", None)
     game_url = sharded.proxy_url.replace("postgres@", "shard_game@", 1)
@@ -300,6 +305,13 @@ def test_a_login_reaches_the_shards_as_itself_with_its_own_grants(sharded):
             "select total_score from lb.submit_score(%s, 9)", (uid,)
         ).fetchone() == (9,)
         assert game.execute("select rank from lb.player_rank(%s)", (uid,)).fetchone() == (1,)
+        shard_url = sharded.shard_urls[(uid - 1) % 2]
+        with psycopg.connect(shard_url, autocommit=True) as admin:
+            mapped = admin.execute(
+                "select usename from pg_stat_activity where datname = current_database()"
+                " and usename <> 'postgres'"
+            ).fetchall()
+        assert mapped == [("leaderboard_proxy",)]  # the game session's proxy connection
         for forbidden in (
             "select * from lb.create_board('mine')",
             "select * from lb_proxy.create_board('mine', null, 'sum', 'never', 'UTC', 'shared',"
@@ -308,12 +320,12 @@ def test_a_login_reaches_the_shards_as_itself_with_its_own_grants(sharded):
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 game.execute(forbidden)
-    # and directly on its shard it still cannot read a table
-    with psycopg.connect(
-        sharded.shard_urls[(uid - 1) % 2].replace("postgres@", "shard_game@", 1)
-    ) as shard:
+    with psycopg.connect(shard_url.replace("postgres@", "shard_game@", 1)) as shard:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             shard.execute("select * from lb.users")
+    with psycopg.connect(shard_url.replace("postgres@", "shard_game@", 1)) as shard:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            shard.execute("select count(*) from lb._shard_page(100, 2000000000, 'global', null)")
 
 
 def test_concurrent_submits_through_the_proxy_give_the_exact_total(sharded, proxy):

@@ -111,7 +111,11 @@ def test_create_login_makes_a_member_with_the_groups_timeouts(conn, database_url
     settings = conn.execute(
         "select setconfig from pg_db_role_setting where setrole = 'cli_game_login'::regrole"
     ).fetchone()[0]
-    assert sorted(settings) == ["lock_timeout=2s", "statement_timeout=5s"]
+    assert sorted(settings) == [
+        "idle_in_transaction_session_timeout=10s",
+        "lock_timeout=2s",
+        "statement_timeout=5s",
+    ]
 
 
 @pytest.mark.parametrize(
