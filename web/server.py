@@ -53,6 +53,9 @@ REFUSED = Counter(
     ["reason"],
 )
 _CLOSE = object()  # a worker thread's cue to exit
+# environ key: callables the app adds, called (from the event loop) if the client disconnects
+# while a streamed body is being sent
+ON_DISCONNECT = "leaderboard.on_disconnect"
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,7 @@ class Transport:
             "wsgi.url_scheme": scope.scheme,
             "wsgi.input": io.BytesIO(body),
             "CONTENT_LENGTH": str(len(body)) if body else "",
+            ON_DISCONNECT: [],
         }
         for name, value in scope.headers.items():
             if name == "content-type":
@@ -237,14 +241,14 @@ class Transport:
                 return
             loop, done, proto, environ = job
             try:
-                self._serve(proto, environ)
+                self._serve(loop, proto, environ)
             except BaseException as exc:  # the request is answered; the thread goes on
                 log.exception("transport_error", error=type(exc).__name__)
             finally:
                 with contextlib.suppress(RuntimeError):  # the loop has closed: shutting down
                     loop.call_soon_threadsafe(_settle, done)
 
-    def _serve(self, proto: Any, environ: dict) -> None:
+    def _serve(self, loop: asyncio.AbstractEventLoop, proto: Any, environ: dict) -> None:
         start = _Start()
         result: Iterable[bytes] = ()
         try:
@@ -254,7 +258,13 @@ class Transport:
             elif any(name.lower() == "content-length" for name, _ in start.headers):
                 proto.response_bytes(start.status, start.headers, b"".join(result))
             else:
-                self._pump(proto.response_stream(start.status, start.headers), result)
+                transport = proto.response_stream(start.status, start.headers)
+                watch = _Watch(loop, proto, environ) if environ[ON_DISCONNECT] else None
+                try:
+                    self._pump(transport, result)
+                finally:
+                    if watch is not None:
+                        watch.cancel()
         finally:
             close = getattr(result, "close", None)
             if close is not None:
@@ -316,6 +326,40 @@ def watch_stop_signals(callback: Callable[[], None]) -> bool:
 
     threading.Thread(target=watch, name="stop-signals", daemon=True).start()
     return True
+
+
+class _Watch:
+    """While a streamed body is pumped: call the app's ON_DISCONNECT callbacks as soon as
+    the client goes away (granian's client_disconnect), instead of at the stream's next
+    write, which may be a keepalive away. Set up on the event loop, and cancelled when the
+    stream ends (the connection may live on for the client's next request)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, proto: Any, environ: dict) -> None:
+        self.loop = loop
+        self.callbacks = environ[ON_DISCONNECT]
+        self.task: asyncio.Future | None = None
+        loop.call_soon_threadsafe(self._start, proto)
+
+    def _start(self, proto: Any) -> None:
+        self.task = asyncio.ensure_future(proto.client_disconnect())
+        self.task.add_done_callback(self._gone)
+
+    def _gone(self, task: asyncio.Future) -> None:
+        if task.cancelled():
+            return
+        for callback in self.callbacks:
+            try:
+                callback()
+            except Exception:
+                log.exception("on_disconnect_failed")
+
+    def cancel(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop has closed: shutting down
+            self.loop.call_soon_threadsafe(self._cancel)
+
+    def _cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
 
 
 def _settle(done: asyncio.Future) -> None:

@@ -31,12 +31,18 @@ from leaderboard.backoff import Backoff
 from web.directory import GLOBAL_CURRENT, Period
 from web.errors import ApiError
 from web.reads import Reads
+from web.server import ON_DISCONNECT
 from web.services import Services
 
 log = logs.get("web.stream")
 bp = Blueprint("stream", __name__, url_prefix="/api/leaderboard")
 
 KEEPALIVE_S = 15.0
+# The first keepalive comes this soon after the first event: a client gone at once (a
+# request sent, the answer never read) is noticed only when a write fails, and the write
+# after the one that finds the connection closed is the one that fails (the transport then
+# ends the stream at once, web.server), so its slot is back within about a second.
+FIRST_KEEPALIVE_S = 1.0
 STREAM_SECONDS = 300.0
 _END = object()  # put in a client's queue: end that stream now
 
@@ -80,6 +86,11 @@ class EventHub:
         """Give a stream's slot back; again for the same stream does nothing."""
         with self._lock:
             self._clients.pop(q, None)
+
+    def end_stream(self, q: queue.Queue) -> None:
+        """End one stream now (its client has gone)."""
+        with contextlib.suppress(queue.Full):
+            q.put_nowait(_END)
 
     def end_streams(self) -> None:
         """The server is stopping: end every open stream and refuse new ones."""
@@ -171,10 +182,13 @@ def event_stream(period: Period, kinds: tuple[str, ...] = ("top10", "refresh", "
             yield "retry: 3000\n\n"
             yield _event("top10", json.dumps(first))
             deadline = time.monotonic() + STREAM_SECONDS
+            wait = FIRST_KEEPALIVE_S
             while time.monotonic() < deadline:
                 try:
-                    raw = q.get(timeout=KEEPALIVE_S)
+                    raw = q.get(timeout=wait)
+                    wait = KEEPALIVE_S
                 except queue.Empty:
+                    wait = KEEPALIVE_S
                     yield ": keepalive\n\n"
                     continue
                 if raw is _END:
@@ -185,6 +199,8 @@ def event_stream(period: Period, kinds: tuple[str, ...] = ("top10", "refresh", "
         finally:
             release()
 
+    # the client gone: end the stream now rather than at the next keepalive (web.server)
+    request.environ.get(ON_DISCONNECT, []).append(functools.partial(hub.end_stream, q))
     response = Response(
         stream_with_context(generate()), mimetype="text/event-stream", headers=headers
     )
