@@ -263,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args, settings)
     except (InvalidArgument, NotFound, BoardExists, UsernameTaken) as exc:
-        print(f"error[{exc.code}]: {exc.message}", file=sys.stderr)
+        print(f"error[{exc.code}]: {_flag_named(exc, argv)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except SchemaOutOfDate as exc:
         print(f"error[{exc.code}]: {exc.message}", file=sys.stderr)
@@ -276,6 +276,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
+
+
+def _flag_named(exc: LeaderboardError, argv: Sequence[str] | None) -> str:
+    """The message, naming the flag the user gave (`--period must be ...`) rather than the
+    field behind it (`period must be ...`)."""
+    flag = f"--{exc.field.replace('_', '-')}" if exc.field else None
+    given = sys.argv[1:] if argv is None else argv
+    if flag and flag in given and exc.message.startswith(f"{exc.field} "):
+        return flag + exc.message[len(exc.field) :]
+    return exc.message
 
 
 def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:

@@ -20,6 +20,9 @@ from leaderboard import config, logs
 from web import api, boards_api, dashboard, errors, monitoring, openapi, server, stream
 from web.services import Services
 
+# the one write any page may make cross-origin, as the original allowed
+SUBMIT_PATH = "/api/leaderboard/submit"
+
 # The dashboard loads only its own script and stylesheet; nothing may frame it.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -61,10 +64,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     atexit.register(app.extensions["leaderboard.events"].close)  # stop the SSE listener
 
     # Cross-origin: the reads and the submit, as the original allowed any page to use them;
-    # never an admin endpoint (seed, the boards' life cycle), whose writes a page elsewhere
-    # could otherwise make on a developer's open server. Their JSON bodies need a preflight
-    # that gets no CORS answer, and a request that names a foreign Origin is refused
-    # (web.auth.require_admin).
+    # never an admin write (seed, the boards' life cycle), which a page elsewhere could
+    # otherwise make on a developer's open server: its preflight and its answer get no CORS
+    # headers (a browser then neither sends nor reads it), and a request that names a
+    # foreign Origin is refused anyway (web.auth.require_admin). Registered before CORS, so
+    # it runs after it (Flask runs after_request hooks last registered first).
+    @app.after_request
+    def no_cross_origin_admin_writes(response):
+        method = request.method
+        if method == "OPTIONS":
+            method = request.headers.get("Access-Control-Request-Method", "").upper()
+        if method in {"POST", "PUT", "PATCH", "DELETE"} and request.path != SUBMIT_PATH:
+            for name in [h for h, _ in response.headers.items() if h.startswith("Access-Control-")]:
+                del response.headers[name]
+        return response
+
     CORS(
         app,
         resources={

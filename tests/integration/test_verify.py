@@ -273,10 +273,39 @@ def test_the_command_exits_0_clean_1_on_drift_and_repairs(system, conn, redis_cl
     assert cli("verify", env=env).returncode == 0
 
 
+def test_a_board_created_without_backfill_verifies_clean_and_repair_backfills_nothing(
+    system, conn, redis_client
+):
+    """Issue 27: on a database with sessions, the README's `boards create season` (no
+    --backfill) made verify report every player missing, and --repair then backfilled it."""
+    env = {"DATABASE_URL": system["database_url"], "REDIS_URL": system["redis_url"]}
+    created = cli("boards", "create", "season", "--reset", "weekly", env=env)
+    assert created.returncode == 0, created.stderr
+    conn.execute("select lb.submit_score(7, 70)")  # one session after it
+    with BridgeThread(settings_for(system["database_url"], system["redis_url"])):
+        wait_until(
+            lambda: redis_client.exists(KEYS.board_meta("season")),
+            message="the new board's index",
+        )
+        checked = cli("verify", "--board", "season", env=env)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "season: clean" in checked.stdout
+        repaired = cli("verify", "--board", "season", "--repair", env=env)
+        assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert conn.execute(
+        "select user_id, total_score from lb.top_players(100, 0, 'season')"
+    ).fetchall() == [(7, 70)]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--board", "nope"], "board 'nope' does not exist"),
+        (
+            ["--board", "weekly", "--period", "0001-01-01T00:00:00+01:00"],
+            "--period must be a time from 0001-01-01T00:00:00Z",
+        ),
+        (["--board", "weekly", "--period", "2026-11-30T00:00:00.1234567Z"], "6 decimal"),
         (["--board", "weekly", "--period", "yesterday"], "ISO 8601"),
         (["--board", "weekly", "--period", "2026-01-01T00:00:00Z"], "period"),
     ],
