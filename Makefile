@@ -8,6 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: run test test-fast lint format schema bench bench-scaling chaos services-up services-down clean
 
 $(STAMP): pyproject.toml
+	@echo "make: installing the project and its tools into $(VENV) (the first time: about a minute)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)

@@ -18,7 +18,7 @@ import psycopg
 
 from leaderboard import config, durations, sqlapi
 from leaderboard.clock import InstantError, parse_instant
-from leaderboard.errors import InvalidArgument, LeaderboardError, Unavailable
+from leaderboard.errors import InvalidArgument, LeaderboardError, cannot_connect
 from leaderboard.rules import AGGREGATES, GAME_MODES, RESETS, TIE_BREAKS
 
 COLUMNS = ("board_id", "game_mode", "aggregate", "reset", "time_zone", "tie_break", "players")
@@ -123,7 +123,7 @@ def run(settings: config.Settings, args: argparse.Namespace) -> int:
     try:
         conn = psycopg.connect(settings.database_url, autocommit=True)
     except psycopg.OperationalError as exc:
-        raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+        raise cannot_connect("PostgreSQL", exc) from exc
     with conn:
         try:
             result = _act(conn, args)

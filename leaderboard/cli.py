@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg
@@ -26,6 +28,7 @@ from leaderboard.errors import (
     SchemaOutOfDate,
     Unavailable,
     UsernameTaken,
+    cannot_connect,
 )
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_UNAVAILABLE, EXIT_SCHEMA = 0, 1, 2, 3, 4
@@ -101,8 +104,20 @@ def build_parser() -> argparse.ArgumentParser:
         "empty database this is a bulk load; otherwise it appends. Then the "
         "Redis index is rebuilt (unless --no-index).",
     )
-    seed.add_argument("--users", type=_count("--users", 100_000_000), required=True)
-    seed.add_argument("--sessions", type=_count("--sessions", 1_000_000_000), required=True)
+    seed.add_argument(
+        "--users",
+        type=_count("--users", 100_000_000),
+        required=True,
+        metavar="N",
+        help="players to create (player_1, player_2, ...; added to any already there)",
+    )
+    seed.add_argument(
+        "--sessions",
+        type=_count("--sessions", 1_000_000_000),
+        required=True,
+        metavar="M",
+        help="game sessions among them in all, over the last 35 days (a few players play a lot)",
+    )
     seed.add_argument(
         "--random-seed", type=_random_seed, default=None, help="make the data reproducible (-1..1)"
     )
@@ -281,11 +296,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _flag_named(exc: LeaderboardError, argv: Sequence[str] | None) -> str:
     """The message, naming the flag the user gave (`--period must be ...`) rather than the
     field behind it (`period must be ...`)."""
-    flag = f"--{exc.field.replace('_', '-')}" if exc.field else None
     given = sys.argv[1:] if argv is None else argv
-    if flag and flag in given and exc.message.startswith(f"{exc.field} "):
-        return flag + exc.message[len(exc.field) :]
-    return exc.message
+    message = exc.message
+    flag = f"--{exc.field.replace('_', '-')}" if exc.field else None
+    if flag and flag in given and message.startswith(f"{exc.field} "):
+        message = flag + message[len(exc.field) :]
+
+    def named(match: re.Match) -> str:  # a SQL argument the message names: p_users
+        option = "--" + match[1].replace("_", "-")
+        return option if option in given else match[0]
+
+    return re.sub(r"\bp_([a-z_]+)", named, message)
 
 
 def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
@@ -295,7 +316,7 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
         try:
             result = migrate.migrate(settings.database_url)
         except psycopg.OperationalError as exc:
-            raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+            raise cannot_connect("PostgreSQL", exc) from exc
         print(
             f"migrations applied: {len(result.applied)} ({', '.join(result.applied) or 'none'}); "
             f"functions applied: {result.functions}"
@@ -358,7 +379,7 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
         try:
             conn = psycopg.connect(settings.database_url, autocommit=True)
         except psycopg.OperationalError as exc:
-            raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+            raise cannot_connect("PostgreSQL", exc) from exc
         with conn:
             copied = logins.create_login(conn, args.name, args.role, password)
         print(f"login {args.name} is in lb_{args.role}; settings: {', '.join(copied) or 'none'}")
@@ -377,16 +398,60 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def _verify(settings: config.Settings, args: argparse.Namespace) -> int:
+    """Verify one database (a node, or a shard's part); on the proxy of a sharded deployment,
+    which keeps no data, every shard of LEADERBOARD_SHARD_URLS in turn."""
+    import json
+
+    from leaderboard import integrity
+
+    period = boards_cli.instant(args.period, "period")
+    if not _is_proxy(settings.database_url):
+        results = _verify_database(settings, args, period)
+        print(integrity.as_json(results) if args.json else integrity.summary(results))
+        return EXIT_OK if all(not r.drift for r in results) else EXIT_FAILURE
+    if not settings.shard_urls:
+        raise InvalidArgument(
+            "DATABASE_URL is the proxy of a sharded deployment, which keeps no data of its own: "
+            "set LEADERBOARD_SHARD_URLS (the shard databases, as `python -m ops up --shards` "
+            "prints them) to verify every shard from here, or verify one shard with "
+            "DATABASE_URL=<shard URL> leaderboard verify"
+        )
+    reports, clean = [], True
+    for number, url in enumerate(settings.shard_urls):
+        results = _verify_database(replace(settings, database_url=url), args, period)
+        clean &= all(not r.drift for r in results)
+        if args.json:
+            reports.append({"shard": number, **json.loads(integrity.as_json(results))})
+        else:
+            print(f"shard {number}:\n{integrity.summary(results)}")
+    if args.json:
+        print(json.dumps({"clean": clean, "shards": reports}, indent=2))
+    return EXIT_OK if clean else EXIT_FAILURE
+
+
+def _is_proxy(database_url: str) -> bool:
+    """Whether the database is a PL/Proxy front of shards (db/proxy), not a leaderboard."""
+    try:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            row = conn.execute(
+                "select to_regnamespace('lb_proxy') is not null"
+                " and to_regclass('lb.boards') is null"
+            ).fetchone()
+    except psycopg.OperationalError as exc:
+        raise cannot_connect("PostgreSQL", exc) from exc
+    return bool(row[0])
+
+
+def _verify_database(settings: config.Settings, args: argparse.Namespace, period) -> list:
     import redis
 
     from leaderboard import integrity, migrate, sqlapi
     from leaderboard.index.keys import Keys
 
-    period = boards_cli.instant(args.period, "period")
     try:
         conn = psycopg.connect(settings.database_url, autocommit=True)
     except psycopg.OperationalError as exc:
-        raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+        raise cannot_connect("PostgreSQL", exc) from exc
     with conn:
         migrate.check_schema(conn)
         # before any work: an unknown board, or a period that is not one of a board's
@@ -402,11 +467,12 @@ def _verify(settings: config.Settings, args: argparse.Namespace) -> int:
     try:
         client.ping()
     except redis.RedisError as exc:
-        raise Unavailable(f"cannot connect to Redis: {exc}") from exc
+        raise cannot_connect("Redis", exc) from exc
     verifier = integrity.Verifier(
         lambda: psycopg.connect(settings.database_url, autocommit=True),
         client,
         Keys(settings.redis_prefix, shard if shards > 1 else None),
+        show_progress=True,
     )
     try:
         results = verifier.run(args.board, period, repair=args.repair)
@@ -416,8 +482,7 @@ def _verify(settings: config.Settings, args: argparse.Namespace) -> int:
         raise Unavailable(f"Redis failed during the check: {exc}") from exc
     finally:
         client.close()
-    print(integrity.as_json(results) if args.json else integrity.summary(results))
-    return EXIT_OK if all(not r.drift for r in results) else EXIT_FAILURE
+    return results
 
 
 def _exec_web(settings: config.Settings) -> int:
@@ -480,7 +545,7 @@ def _shards(args: argparse.Namespace) -> int:
             )
         )
     except psycopg.OperationalError as exc:
-        raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+        raise cannot_connect("PostgreSQL", exc) from exc
     except psycopg.Error as exc:
         raise translate(exc) from exc
     print(f"proxy {args.proxy}: {len(args.shard)} shards")

@@ -8,12 +8,41 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from leaderboard.index.keys import DEFAULT_PREFIX
 
 
 class ConfigError(ValueError):
     """An environment variable has a value we cannot use."""
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# what `make run` and `python -m ops up` started, for commands run in another terminal
+SERVICES_FILE = "services.env"
+SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "LEADERBOARD_SHARD_URLS")
+
+
+def var_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where the project-local servers keep their data (LB_VAR_DIR, default .var)."""
+    env = os.environ if env is None else env
+    return Path(env.get("LB_VAR_DIR") or PROJECT_ROOT / ".var")
+
+
+def local_services(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """DATABASE_URL, REDIS_URL (and LEADERBOARD_SHARD_URLS) of the servers `make run` or
+    `python -m ops up` started and have not stopped, from the file they keep while they run;
+    empty when none run."""
+    try:
+        text = (var_dir(env) / SERVICES_FILE).read_text()
+    except OSError:
+        return {}
+    found = {}
+    for line in text.splitlines():
+        key, _, value = line.removeprefix("export ").partition("=")
+        if key in SERVICE_VARIABLES and value:
+            found[key] = value
+    return found
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -81,7 +110,11 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """From the environment; with no DATABASE_URL set, the servers `make run` started
+        (local_services), so that every command works in a second terminal as it is."""
         env = os.environ if env is None else env
+        if not env.get("DATABASE_URL"):
+            env = {**local_services(env), **{k: v for k, v in env.items() if v}}
         log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")

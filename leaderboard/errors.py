@@ -86,6 +86,16 @@ class Unavailable(LeaderboardError):
     http_status = 503
 
 
+def cannot_connect(service: str, exc: Exception) -> Unavailable:
+    """A service that cannot be reached, and what to do about it."""
+    variable = "DATABASE_URL" if service == "PostgreSQL" else "REDIS_URL"
+    return Unavailable(
+        f"cannot connect to {service}: {str(exc).strip()}\n"
+        f"  Start the project's own servers with `make run` (or `python -m ops up`) in the "
+        f"project directory, or set {variable} to a server you run."
+    )
+
+
 class OutcomeUnknown(LeaderboardError):
     """The connection to the database was lost during the write, which may or may not have
     been recorded: retry with the same Idempotency-Key to get its outcome."""

@@ -32,7 +32,7 @@ from typing import Any
 import psycopg
 import redis
 
-from leaderboard import logs
+from leaderboard import logs, progress
 from leaderboard.feed import BoardSpec, ChangeFeed
 from leaderboard.index import encoding
 from leaderboard.index.keys import Keys
@@ -130,8 +130,10 @@ class Verifier:
         keys: Keys,
         *,
         settle_s: float = SETTLE_S,
+        show_progress: bool = False,
     ) -> None:
         self.connect = connect
+        self.show_progress = show_progress  # a bar per board on a terminal (the CLI)
         self.redis = client
         self.keys = keys
         self.reader = IndexReader(client, keys)
@@ -212,7 +214,12 @@ class Verifier:
         feed = ChangeFeed(conn)
         with feed.snapshot() as position:
             names = spec.board_id == "global"
-            for key, rows in feed.entry_batches(spec, names=names):
+            batches = progress.batches(
+                feed.entry_batches(spec, names=names),
+                f"verify {spec.board_id}",
+                enabled=self.show_progress,
+            )
+            for key, rows in batches:
                 if wanted is not None and key != wanted:
                     continue
                 counts[key] += len(rows)

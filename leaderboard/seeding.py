@@ -16,7 +16,7 @@ import psycopg
 import redis
 
 from leaderboard import DB_DIR, config, migrate, redisconn, sqlapi
-from leaderboard.errors import Unavailable
+from leaderboard.errors import cannot_connect
 from leaderboard.index.keys import Keys
 from leaderboard.index.rebuild import rebuild_all
 from leaderboard.index.writer import IndexWriter
@@ -30,7 +30,7 @@ def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
             settings.database_url, autocommit=True, application_name="leaderboard-seed"
         )
     except psycopg.OperationalError as exc:
-        raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+        raise cannot_connect("PostgreSQL", exc) from exc
     # (database, its part of the index): one node, or every shard in order
     parts: list[tuple[str, int | None]] = (
         [(url, n) for n, url in enumerate(settings.shard_urls)]
@@ -78,6 +78,7 @@ def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
                 for result in rebuild_all(
                     lambda u=url: _connect(u),
                     IndexWriter(client, Keys(settings.redis_prefix, shard)),
+                    show_progress=True,
                 )
             ]
         except redis.RedisError as exc:
@@ -98,4 +99,4 @@ def _connect(url: str) -> psycopg.Connection:
     try:
         return psycopg.connect(url, autocommit=True, application_name="leaderboard-seed")
     except psycopg.OperationalError as exc:
-        raise Unavailable(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+        raise cannot_connect("PostgreSQL", exc) from exc

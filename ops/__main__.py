@@ -22,8 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from leaderboard import sharding
-from leaderboard.config import LocalServices
+from leaderboard import config, logs, sharding
+from leaderboard.config import ConfigError, LocalServices
 from ops import local, packages, postgres, redis_acl, redis_server
 
 DEV_SEED = ["--users", "10000", "--sessions", "50000", "--example-boards"]
@@ -76,16 +76,27 @@ def up_shards(shards: int, redis_cluster: bool = False) -> tuple[list, dict[str,
     return started, env
 
 
+SECOND_TERMINAL = (
+    "  In another terminal, in this directory, one step makes every command work against\n"
+    "  these servers:  source .venv/bin/activate   (then: leaderboard boards list, ...)"
+)
+
+
 def run(shards: int | None = None, redis_cluster: bool = False) -> int:
     started, extra = up_shards(shards, redis_cluster) if shards else up(redis_cluster)
     env = {**os.environ, **extra}
     env.setdefault("LEADERBOARD_ENV", "development")
+    local.record_services(extra)
     try:
         if not shards:  # up_shards migrated every shard; the proxy has no tables to migrate
             subprocess.run([_leaderboard(), "migrate"], env=env, check=True)
         subprocess.run([_leaderboard(), "seed", "--if-empty", *DEV_SEED], env=env, check=True)
         port = env.get("PORT", "3001")
-        print(f"\n  Leaderboard: http://localhost:{port}   (Ctrl-C stops everything)\n", flush=True)
+        print(
+            f"\n  Leaderboard: http://localhost:{port}   (Ctrl-C stops everything)\n\n"
+            f"{SECOND_TERMINAL}\n",
+            flush=True,
+        )
         child = subprocess.Popen([_leaderboard(), "run"], env=env)
         try:
             return child.wait()
@@ -95,9 +106,33 @@ def run(shards: int | None = None, redis_cluster: bool = False) -> int:
     except subprocess.CalledProcessError as exc:
         return exc.returncode
     finally:
+        if started:  # what it started stops with it: nothing for another terminal to find
+            local.forget_services()
         for service in reversed(started):
             service.stop()
             print(f"stopped {type(service).__name__} on port {service.port}", flush=True)
+
+
+def status() -> None:
+    """What is running, whatever the topology: the main cluster, one Redis server or the
+    nodes of a Redis Cluster, the shard clusters (--shards and --redis-cluster are not
+    needed: what exists is found)."""
+    pg = local.postgres()
+    pg_up = pg.initialized() and pg.running()
+    print(f"postgres       port {pg.port}: {'running' if pg_up else 'stopped'}")
+    for number, cluster in enumerate(local.initialized_shards()):
+        state = "running" if cluster.running() else "stopped"
+        print(f"postgres shard {number} port {cluster.port}: {state}")
+    rd, rc = local.redis(), local.redis_cluster()
+    nodes = [node for node in rc.nodes if node.running()]
+    if nodes:  # a cluster's first node has the port a single server would have
+        first, last = rc.ports[0], rc.ports[-1]
+        print(f"redis cluster  ports {first}-{last}: {len(nodes)} of {len(rc.nodes)} nodes running")
+    else:
+        print(f"redis          port {rd.port}: {'running' if rd.running() else 'stopped'}")
+    found = config.local_services()
+    if found:
+        print("the commands of another terminal use: " + ", ".join(sorted(found)))
 
 
 def schema() -> int:
@@ -153,10 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args, options = parser.parse_known_args(argv)
     command = args.command
+    # one log format for everything this starts (migrate and shards setup log here too)
+    logs.setup(os.environ.get("LOG_LEVEL", "INFO").upper())
     if options and command != "bench":
         parser.error(f"unrecognized arguments: {' '.join(options)}")
-    if (args.shards or args.redis_cluster) and command not in ("up", "run"):
-        parser.error("--shards and --redis-cluster go with up or run")
+    if (args.shards or args.redis_cluster) and command not in ("up", "run", "status"):
+        parser.error("--shards and --redis-cluster go with up, run or status")
     try:
         if command == "run":
             return run(args.shards, args.redis_cluster)
@@ -170,26 +207,26 @@ def main(argv: list[str] | None = None) -> int:
                 if args.shards
                 else up(args.redis_cluster)
             )
+            local.record_services(env)
             for key, value in env.items():
                 print(f"export {key}={value}")
         elif command == "down":
+            local.forget_services()
             local.redis().stop()
             local.redis_cluster().stop()
             for cluster in local.initialized_shards():
                 cluster.stop()
             local.postgres().stop()
         elif command == "status":
-            pg, rd = local.postgres(), local.redis()
-            pg_up = pg.initialized() and pg.running()
-            print(f"postgres port {pg.port}: {'running' if pg_up else 'stopped'}")
-            print(f"redis    port {rd.port}: {'running' if rd.running() else 'stopped'}")
-            for number, cluster in enumerate(local.initialized_shards()):
-                state = "running" if cluster.running() else "stopped"
-                print(f"shard {number}  port {cluster.port}: {state}")
+            status()
         elif command == "redis-acl":
             passwords = redis_acl.passwords_from_env()
             if passwords is None:
-                raise RuntimeError("set " + ", ".join(redis_acl.PASSWORD_VARS.values()))
+                raise ConfigError(
+                    "set the ACL users' passwords in "
+                    + ", ".join(redis_acl.PASSWORD_VARS.values())
+                    + " (16 characters or more each)"
+                )
             for line in redis_acl.acl_lines(passwords):
                 print("ACL SETUSER " + line.removeprefix("user "))
         elif command == "deps":
@@ -198,8 +235,14 @@ def main(argv: list[str] | None = None) -> int:
             redis_server.server_binary()
             # the browser tests' Chromium; wrk and hey for the benchmark harness test
             packages.ensure_programs({"chromium": "chromium", "wrk": "wrk", "hey": "hey"})
-    except (packages.MissingDependency, RuntimeError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (ConfigError, ValueError) as exc:  # the leaderboard CLI's codes and exit codes
+        print(f"error[CONFIG]: {exc}", file=sys.stderr)
+        return 2
+    except packages.MissingDependency as exc:
+        print(f"error[MISSING_DEPENDENCY]: {exc}", file=sys.stderr)
+        return 3
+    except RuntimeError as exc:
+        print(f"error[FAILED]: {exc}", file=sys.stderr)
         return 1
     return 0
 

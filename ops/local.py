@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
+from leaderboard import config
 from leaderboard.config import LocalServices
 from ops import redis_acl
 from ops.postgres import LocalPostgres, data_root_for
 from ops.redis_cluster import LocalRedisCluster
 from ops.redis_server import LocalRedis
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = config.PROJECT_ROOT
 # where the local servers live; LB_VAR_DIR moves them (a test of `ops run` that must not
 # touch a developer's own .var)
-VAR = Path(os.environ.get("LB_VAR_DIR") or PROJECT_ROOT / ".var")
+VAR = config.var_dir()
 DATABASE = "leaderboard"
+
+
+def record_services(env: dict[str, str]) -> None:
+    """Write where the servers just started are (config.local_services), so that commands
+    in another terminal find them with nothing set."""
+    lines = [f"{key}={env[key]}\n" for key in config.SERVICE_VARIABLES if env.get(key)]
+    if lines:
+        VAR.mkdir(parents=True, exist_ok=True)
+        (VAR / config.SERVICES_FILE).write_text("".join(lines))
+
+
+def forget_services() -> None:
+    (VAR / config.SERVICES_FILE).unlink(missing_ok=True)
 
 
 def postgres() -> LocalPostgres:

@@ -67,11 +67,7 @@ class LocalRedis:
             pid = int(self.pidfile.read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        return pid
+        return pid if alive(pid) else None
 
     def running(self) -> bool:
         return self.pid() is not None
@@ -124,11 +120,7 @@ class LocalRedis:
             return
         os.kill(pid, sig)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
+        while time.monotonic() < deadline and alive(pid):
             time.sleep(0.05)
         self.pidfile.unlink(missing_ok=True)
 
@@ -138,6 +130,21 @@ class LocalRedis:
     def restart_empty(self) -> None:
         self.kill()
         self.start()
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs. A daemonized server that has exited stays a zombie until
+    PID 1 reaps it, which in a container may take seconds (each node of a Redis Cluster took
+    2 s to stop, 12 s in all, on Ctrl-C of `make run REDIS_CLUSTER=1`): that counts as gone."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True  # not Linux: the signal's answer is all there is
 
 
 def temporary(

@@ -33,7 +33,7 @@ from typing import Any
 import psycopg
 import redis
 
-from leaderboard import logs, migrate
+from leaderboard import logs, migrate, progress
 from leaderboard.index import encoding
 from leaderboard.index.keys import Keys
 from leaderboard.index.reader import IndexReader, IndexUnavailable
@@ -219,6 +219,7 @@ class Chaos:
         self._background: list[threading.Thread] = []
         self._probe = 0
         self._probes = 0
+        self._bar = progress.bar("chaos soak", enabled=False)  # the soak's own, in run()
 
     # -- the run ---------------------------------------------------------------------------
 
@@ -228,9 +229,12 @@ class Chaos:
         try:
             players = self._prepare()
             load = Load(self.stack, players).start()
+            # on a terminal: the soak's time, the fault going on, the last convergence
+            self._bar = progress.bar("chaos soak", total=round(self.seconds), unit="s")
             try:
                 self._schedule(load)
             finally:
+                self._bar.close()
                 load.stop()
                 for thread in self._background:
                     thread.join(timeout=60)
@@ -269,9 +273,14 @@ class Chaos:
             self._sample_while(load, wait)
             at = time.monotonic() - load.started
             log.info("fault", kind=kind, at_s=round(at, 1))
+            self._bar.set_postfix_str(f"fault {n + 1}/{len(order)}: {kind}")
             errors_before = sum(load.errors.values())
             self._inject(kind)
             converged = self._wait_converged(CONVERGE_LIMIT_S, load)
+            self._bar.set_postfix_str(
+                f"fault {n + 1}/{len(order)}: {kind}, converged in "
+                + ("-" if converged is None else f"{converged:.1f} s")
+            )
             self.faults.append(
                 {
                     "kind": kind,
@@ -286,6 +295,8 @@ class Chaos:
         deadline = time.monotonic() + max(0.0, seconds)
         while time.monotonic() < deadline:
             self._record_lag(load)
+            self._bar.n = min(self._bar.total, round(time.monotonic() - load.started))
+            self._bar.refresh()
             time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
 
     def _record_lag(self, load: Load) -> None:
@@ -499,7 +510,7 @@ class Chaos:
 def markdown(r: dict[str, Any]) -> str:
     t = r["totals"]
     lines = [
-        f"# Chaos soak: {r['seconds'] / 60:g} minutes",
+        f"# Chaos soak: {_minutes(r['seconds'])}",
         "",
         f"`{r['command']}`: a steady load (game servers over SQL and clients over HTTP, every "
         "write with an idempotency key and retried with it when its outcome was unknown, plus "
@@ -551,6 +562,11 @@ def timeline(r: dict[str, Any], load: Load, lag: dict[int, float], path: Path) -
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+def _minutes(seconds: float) -> str:
+    minutes = seconds / 60
+    return f"{minutes:g} minute" + ("" if minutes == 1 else "s")
 
 
 def run_cli(minutes: float, out: Path) -> int:

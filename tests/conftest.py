@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 
 import psycopg
@@ -26,8 +27,10 @@ from tests.support.shards import CLUSTERS, ProxyConnection, ShardedDatabase
 # from its fixtures (a DATABASE_URL left exported must not point a test at a real database).
 SETTINGS = {"DATABASE_URL", "REDIS_URL", "PORT", "HOST", "LOG_LEVEL", "RATE_LIMIT"}
 for _name in list(os.environ):
-    if _name in SETTINGS or _name.startswith(("LEADERBOARD_", "WEB_")):
+    if _name in SETTINGS or _name.startswith(("LEADERBOARD_", "WEB_", "LB_")):
         del os.environ[_name]
+# nor the servers a developer's `make run` started (leaderboard.config.local_services)
+os.environ["LB_VAR_DIR"] = tempfile.mkdtemp(prefix="lb-test-var-")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

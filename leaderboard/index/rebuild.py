@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import psycopg
 
+from leaderboard import progress
 from leaderboard.feed import BoardSpec, ChangeFeed
 from leaderboard.index.writer import IndexWriter
 from leaderboard.rules import GLOBAL_BOARD
@@ -37,9 +38,17 @@ class Rebuilt:
     epoch: int
 
 
-def rebuild_board(feed: ChangeFeed, writer: IndexWriter, board: BoardSpec) -> Rebuilt | None:
+def rebuild_board(
+    feed: ChangeFeed,
+    writer: IndexWriter,
+    board: BoardSpec,
+    *,
+    show_progress: bool = False,
+    line: int | None = None,
+) -> Rebuilt | None:
     """Rebuild one board; None when another process holds its rebuild lock, or when the board
-    no longer exists (its keys are removed)."""
+    no longer exists (its keys are removed). `show_progress`: a bar on a terminal (the
+    commands a person runs, never the bridge)."""
     token = uuid.uuid4().hex
     lock = writer.keys.rebuild_lock(board.board_id)
     if not writer.redis.set(lock, token, nx=True, px=REBUILD_LOCK_MS):
@@ -59,9 +68,13 @@ def rebuild_board(feed: ChangeFeed, writer: IndexWriter, board: BoardSpec) -> Re
             # has one on `global` (every mode, all time, never disabled): its rebuild writes
             # them all, the others write none
             names = current.board_id == GLOBAL_BOARD
-            counts = writer.load(
-                current, token, position.epoch, feed.entry_batches(current, names=names)
+            entries = progress.batches(
+                feed.entry_batches(current, names=names),
+                f"index {current.board_id}",
+                enabled=show_progress,
+                position=line,
             )
+            counts = writer.load(current, token, position.epoch, entries)
             writer.install(current, token, position.snapshot, position.epoch, counts)
             installed = True
     finally:
@@ -82,6 +95,7 @@ def rebuild_boards(
     writer: IndexWriter,
     boards: Sequence[BoardSpec],
     workers: int = 2,
+    show_progress: bool = False,
 ) -> list[Rebuilt | None]:
     """Several boards at once, each worker on a connection of its own: reading PostgreSQL,
     encoding in Python and loading Redis overlap across boards (four boards of 5.9M entries
@@ -95,8 +109,11 @@ def rebuild_boards(
             conn = connect()
             with lock:
                 opened.append(conn)
+                local.line = len(opened) - 1  # each worker's bar on a line of its own
             local.feed = ChangeFeed(conn)
-        return rebuild_board(local.feed, writer, board)
+        return rebuild_board(
+            local.feed, writer, board, show_progress=show_progress, line=local.line
+        )
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="rebuild") as pool:
@@ -107,14 +124,17 @@ def rebuild_boards(
 
 
 def rebuild_all(
-    connect: Callable[[], psycopg.Connection], writer: IndexWriter, workers: int = 2
+    connect: Callable[[], psycopg.Connection],
+    writer: IndexWriter,
+    workers: int = 2,
+    show_progress: bool = False,
 ) -> list[Rebuilt | None]:
     """Every board, then the usernames of other epochs and the keys of deleted boards are
     dropped: after a clear or a bulk seed (a new epoch), or for an empty Redis."""
     with connect() as conn:
         feed = ChangeFeed(conn)
         boards = feed.boards()
-        results = rebuild_boards(connect, writer, boards, workers)
+        results = rebuild_boards(connect, writer, boards, workers, show_progress)
         with feed.snapshot() as position:
             epoch = position.epoch
     writer.drop_names_except(epoch)

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.support.bridge import KEYS, BridgeThread, converged, settings_for, wait_until
-from tests.support.servers import free_port
+from tests.support.servers import ADMIN_TOKEN, free_port
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -46,6 +46,7 @@ def server(database_url, redis_url):
         "WEB_WORKERS": "1",
         "WEB_THREADS": "8",
         "LEADERBOARD_REFRESH_INTERVAL_MS": "2000",
+        "LEADERBOARD_ADMIN_TOKEN": ADMIN_TOKEN,
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "leaderboard", "web"],
@@ -230,3 +231,46 @@ def test_boards_picker_period_switch_reset_countdown_and_chart(
         expect(page.locator("#pipeline-now")).to_contain_text("submits/s", timeout=10_000)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard-boards.png"), full_page=True)
+
+
+def test_every_development_control_does_what_it_says(server, page, conn):
+    """The seed buttons showed 'Content-Type must be application/json' (issue 28): the
+    browser tests never clicked them. Each control here is clicked and its result checked,
+    on the page and in the database; the page asks for no favicon and writes every time in
+    one style."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server)
+    players = lambda: conn.execute("select count(*) from lb.users").fetchone()[0]  # noqa: E731
+    result = page.locator("#seed-result")
+
+    page.click("button.seed[data-users='100']")
+    expect(result).to_have_text(re.compile(r"^Seeded 100 players and 500 sessions in "))
+    expect(result).to_have_class("ok")
+    assert players() == 100
+
+    page.click("button.seed[data-users='1000']")
+    expect(result).to_have_text(re.compile(r"^Seeded 1,000 players and 5,000 sessions in "))
+    assert players() == 1100
+
+    # clearing needs the admin token, even in development
+    page.fill("#admin-token", "not-the-token-at-all")
+    page.click("#clear-form button")
+    expect(result).to_have_text("a valid 'Authorization: Bearer <admin token>' is required")
+    expect(result).to_have_class("error")
+    assert players() == 1100
+    page.fill("#admin-token", ADMIN_TOKEN)
+    page.click("#clear-form button")
+    expect(result).to_have_text(re.compile(r"^Seeded 100 players and 500 sessions in "))
+    assert players() == 100
+
+    # the board's countdown: an all-time board has none
+    expect(page.locator("#reset-in")).to_be_hidden()
+    # the player's sessions are dated like the board's period: 5 Dec 2026, 01:29:31
+    page.fill("#search-id", "1")
+    page.click("#search-form button")
+    expect(page.locator("#sessions li").first).to_have_text(
+        re.compile(r" · \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2}$")
+    )
+    expect(page.locator("#last-updated")).to_have_text(re.compile(r"^\d{2}:\d{2}:\d{2}$"))
+    assert not [url for url in requested if url.endswith("/favicon.ico")]

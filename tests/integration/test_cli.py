@@ -66,7 +66,7 @@ def test_seed_loads_players_and_builds_the_redis_index(database_url, redis_url, 
         ),
         (
             ["--users", "0", "--sessions", "5"],
-            "error[VALIDATION_ERROR]: sessions needs p_users > 0",
+            "error[VALIDATION_ERROR]: --sessions needs --users > 0",
         ),
     ],
 )

@@ -223,6 +223,31 @@ def test_ops_run_with_shards_serves_a_sharded_deployment_on_a_redis_cluster(tmp_
                 assert cluster.exists(Keys(shard=shard).board_meta("global"))
         finally:
             cluster.close()
+        # another terminal, with nothing set but where the servers are: every command finds
+        # them (issue 28), verify runs on each shard behind the proxy, status sees the
+        # cluster's six nodes
+        second = {k: v for k, v in env.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        leaderboard = [sys.executable, "-m", "leaderboard"]
+        listed = subprocess.run(
+            [*leaderboard, "boards", "list"], env=second, capture_output=True, text=True
+        )
+        assert listed.returncode == 0, listed.stderr
+        assert "weekly" in listed.stdout
+        verified = subprocess.run(
+            [*leaderboard, "verify", "--board", "global"],
+            env=second,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+        assert "shard 0:" in verified.stdout
+        assert "shard 1:" in verified.stdout
+        status = subprocess.run(
+            [sys.executable, "-m", "ops", "status"], env=second, capture_output=True, text=True
+        )
+        assert "6 of 6 nodes running" in status.stdout, status.stdout
+        assert "postgres shard 1" in status.stdout
         # a player on each shard: a submit over HTTP, then its rank from the merged index
         for user_id in (1, 2):
             status, body = get(f"{base}/api/leaderboard/rank/{user_id}")

@@ -51,3 +51,23 @@ def test_values_are_read_from_the_environment():
 def test_bad_values_name_the_variable(env, message):
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env)
+
+
+def test_commands_find_the_servers_make_run_started(tmp_path):
+    """With no DATABASE_URL, the servers `make run` (or `ops up`) recorded are used; what
+    the environment sets always wins, and with nothing recorded nothing is assumed."""
+    env = {"LB_VAR_DIR": str(tmp_path)}
+    assert Settings.from_env(env).database_url == ""
+    (tmp_path / "services.env").write_text(
+        "DATABASE_URL=postgresql://postgres@127.0.0.1:5433/leaderboard\n"
+        "REDIS_URL=redis://127.0.0.1:6380/0\n"
+        "LEADERBOARD_SHARD_URLS=postgresql://a/x,postgresql://b/x\n"
+        "PATH=/not/taken\n"
+    )
+    found = Settings.from_env(env)
+    assert found.database_url == "postgresql://postgres@127.0.0.1:5433/leaderboard"
+    assert found.redis_url == "redis://127.0.0.1:6380/0"
+    assert found.shard_urls == ("postgresql://a/x", "postgresql://b/x")
+    mine = Settings.from_env({**env, "DATABASE_URL": "postgresql://elsewhere/db"})
+    assert mine.database_url == "postgresql://elsewhere/db"
+    assert mine.shard_urls == ()  # the recorded deployment is not mixed into another

@@ -23,13 +23,17 @@ const state = {
 
 const $ = (id) => document.getElementById(id);
 const fmt = (n) => (n === null || n === undefined ? "—" : Number(n).toLocaleString("en-US"));
-const when = (iso, short) => new Date(iso).toLocaleString("en-GB",
-  { dateStyle: "medium", timeStyle: short ? "medium" : "short" });
+// every time on the page in one style: 30 Nov 2026, 00:00 (with seconds where they matter)
+const when = (iso, seconds) => new Date(iso).toLocaleString("en-GB",
+  { dateStyle: "medium", timeStyle: seconds ? "medium" : "short" });
+const timeOfDay = (iso) => new Date(iso).toLocaleTimeString("en-GB");
 
 async function call(path, options = {}) {
+  // the caller's headers are added to the JSON content type, never in place of it
+  const { headers, ...rest } = options;
   const response = await fetch(path, {
-    headers: { "Content-Type": "application/json", ...(options.headers || {}) },
-    ...options,
+    ...rest,
+    headers: { "Content-Type": "application/json", ...(headers || {}) },
   });
   let payload = null;
   try {
@@ -98,7 +102,7 @@ function showPeriod(period) {
 function applyTop(event) {
   if (event.board && event.board !== state.board) return;  // a stream being replaced
   renderTop(event.data || []);
-  if (event.built_at) $("last-updated").textContent = new Date(event.built_at).toLocaleTimeString();
+  if (event.built_at) $("last-updated").textContent = timeOfDay(event.built_at);
   if (event.next_refresh_at) state.nextRefreshAt = Date.parse(event.next_refresh_at);
   if (event.period) showPeriod(event.period);
   $("source").textContent = event.source ? `(from ${event.source})` : "";
@@ -122,7 +126,9 @@ function tick() {
   const refresh = countdown(state.nextRefreshAt);
   if (refresh !== null) $("countdown").textContent = refresh;
   const reset = countdown(state.nextResetAt);
-  $("reset-countdown").textContent = reset === null ? "never (all time)" : reset;
+  // an all-time board never resets: no countdown at all
+  $("reset-in").hidden = reset === null;
+  if (reset !== null) $("reset-countdown").textContent = reset;
   if (state.nextResetAt !== null && Date.now() >= state.nextResetAt + 1500) {
     // the period rolled over: read the board's new bounds and the new (usually empty) top
     state.nextResetAt = null;
@@ -203,7 +209,7 @@ function connectStream() {
   });
   source.addEventListener("refresh", (m) => {
     const event = JSON.parse(m.data);
-    if (event.built_at) $("last-updated").textContent = new Date(event.built_at).toLocaleTimeString();
+    if (event.built_at) $("last-updated").textContent = timeOfDay(event.built_at);
     if (event.next_refresh_at) state.nextRefreshAt = Date.parse(event.next_refresh_at);
   });
   source.addEventListener("error", () => { live.textContent = "reconnecting…"; live.className = "badge off"; });
@@ -338,7 +344,7 @@ async function showPlayer(userId) {
     list.replaceChildren();
     for (const s of sessions.data) {
       const li = document.createElement("li");
-      li.textContent = `${fmt(s.score)} · ${s.game_mode} · ${new Date(s.played_at).toLocaleString()}`;
+      li.textContent = `${fmt(s.score)} · ${s.game_mode} · ${when(s.played_at, true)}`;
       list.append(li);
     }
     if (!sessions.data.length) list.append(Object.assign(document.createElement("li"), { textContent: "No games yet." }));
