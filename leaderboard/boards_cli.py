@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -225,8 +225,12 @@ def local_time(raw: str | None, field: str) -> datetime | None:
 
 
 def _plain(value: Any) -> Any:
+    """Times and durations as the HTTP API shows them: 2026-11-30T00:00:00Z, P28D; a
+    board's anchor, a local time, without a zone."""
     if isinstance(value, datetime):
-        return value.isoformat()
+        if value.tzinfo is None:
+            return value.isoformat()
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, timedelta):
@@ -247,11 +251,9 @@ def _print(action: str, result: Any) -> None:
             if key == "periods":
                 print("periods:", file=out)
                 for p in value:
-                    print(
-                        f"  {p['period_start'] or 'all time'} .. {p['period_end'] or '-'}"
-                        f"  players {p['players']}",
-                        file=out,
-                    )
+                    start = _plain(p["period_start"]) if p["period_start"] else "all time"
+                    end = _plain(p["period_end"]) if p["period_end"] else "-"
+                    print(f"  {start} .. {end}  players {p['players']}", file=out)
             else:
-                shown = _plain(value) if isinstance(value, timedelta) else value
+                shown = _plain(value) if isinstance(value, timedelta | datetime) else value
                 print(f"{key}: {'-' if shown is None else shown}", file=out)

@@ -91,16 +91,17 @@ def submit_score(
 
 
 def boards_of(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """lb.session_boards' answer from lb.session_entries' rows: {board, period_start, value},
-    `global` first, then by board id (lb._boards_json's shape and order)."""
+    """lb.session_boards' answer from lb.session_entries' rows: {board, value, period_start}
+    (jsonb's key order, so a first submit and its keyed retry print alike), `global` first,
+    then by board id (lb._boards_json's shape and order)."""
     ordered = sorted(entries, key=lambda e: (e["board_id"] != GLOBAL, e["board_id"]))
     return [
         {
             "board": e["board_id"],
+            "value": e["value"],
             "period_start": None
             if e["period_start"] is None
             else datetime.fromtimestamp(e["period_start"], UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-            "value": e["value"],
         }
         for e in ordered
     ]

@@ -16,11 +16,21 @@ CODE = "\n".join(
 )
 
 
+def section(title: str) -> str:
+    """The README's section with this heading, up to the next heading of its level or
+    higher."""
+    match = re.search(rf"^(#+) {re.escape(title)}\n", README, re.M)
+    assert match, title
+    rest = README[match.end() :]
+    end = re.search(rf"^#{{1,{len(match[1])}}} ", rest, re.M)
+    return rest[: end.start()] if end else rest
+
+
 def config_table_variables() -> set[str]:
     """The names in the first column of the README's configuration table."""
-    section = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    section_text = section("Configuration")
     names: set[str] = set()
-    for line in section.splitlines():
+    for line in section_text.splitlines():
         if line.startswith("| `"):
             first = line.split("|")[1]
             for name in re.findall(r"`([A-Z][A-Z0-9_{},]{2,})`", first):
@@ -56,8 +66,11 @@ def test_every_make_target_in_the_readme_exists():
 
 
 def test_every_error_code_in_the_readme_can_be_sent():
-    section = README.split("## HTTP API", 1)[1].split("\n## ", 1)[0]
-    codes = set(re.findall(r"`([A-Z][A-Z_]{3,})`", section)) - {"POST", "PATCH", "DELETE"}
+    codes = set(re.findall(r"`([A-Z][A-Z_]{3,})`", section("HTTP API"))) - {
+        "POST",
+        "PATCH",
+        "DELETE",
+    }
     assert "VALIDATION_ERROR" in codes
     missing = {c for c in codes if f'"{c}"' not in CODE}
     assert not missing, missing
