@@ -74,3 +74,19 @@ def test_an_unreachable_shard_is_exit_3(empty):
     result = setup(empty.proxy_url, ["postgresql://postgres@127.0.0.1:1/nowhere"])
     assert result.returncode == 3
     assert "cannot connect to PostgreSQL" in result.stderr
+
+
+def test_verify_on_the_proxy_says_what_it_is_and_how_to_verify_the_shards(sharded, redis_url):
+    """Issue 28: verify on the proxy's DATABASE_URL said the schema was out of date."""
+    env = {"DATABASE_URL": sharded.proxy_url, "REDIS_URL": redis_url}
+    alone = cli("verify", env=env)
+    assert alone.returncode == 2, alone.stdout + alone.stderr
+    assert "is the proxy of a sharded deployment" in alone.stderr
+    assert "LEADERBOARD_SHARD_URLS" in alone.stderr
+    assert "SCHEMA_OUT_OF_DATE" not in alone.stderr
+    each = cli("verify", env={**env, "LEADERBOARD_SHARD_URLS": ",".join(sharded.shard_urls)})
+    # each shard's part checked on its own (no bridge has built them here: missing)
+    assert each.returncode == 1, each.stdout + each.stderr
+    assert each.stdout.count("redis: index_missing on global") == 2
+    assert "shard 0:" in each.stdout
+    assert "shard 1:" in each.stdout

@@ -133,3 +133,19 @@ def test_on_a_cluster_the_cached_top_10_is_built_and_its_events_reach_the_stream
             assert sum(n.get("slots", 0) for n in nodes) == 16384
     finally:
         events.unsubscribe(stream)
+
+
+def test_a_stopped_node_counts_as_stopped_at_once():
+    """Ctrl-C on `make run REDIS_CLUSTER=1` took 12 s: a killed node stays a zombie until PID 1
+    reaps it, and that counted as running for 2 s a node."""
+    import time
+
+    from ops import redis_server
+    from tests.support.servers import free_port
+
+    node = redis_server.temporary(free_port())
+    node.start()
+    started = time.monotonic()
+    node.kill()
+    assert time.monotonic() - started < 1.0
+    assert not node.running()

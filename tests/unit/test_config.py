@@ -71,3 +71,14 @@ def test_commands_find_the_servers_make_run_started(tmp_path):
     mine = Settings.from_env({**env, "DATABASE_URL": "postgresql://elsewhere/db"})
     assert mine.database_url == "postgresql://elsewhere/db"
     assert mine.shard_urls == ()  # the recorded deployment is not mixed into another
+
+
+def test_progress_is_silent_when_stderr_is_not_a_terminal(capsys):
+    """Long commands show a bar on a terminal and nothing in a log, a pipe or CI."""
+    from leaderboard import progress
+
+    batches = [("p", [1, 2, 3]), ("q", [4])]
+    assert list(progress.batches(iter(batches), "verify x")) == batches
+    with progress.bar("chaos soak", total=10, unit="s") as bar:
+        bar.update(5)
+    assert capsys.readouterr().err == ""
