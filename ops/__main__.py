@@ -78,7 +78,7 @@ def up_shards(shards: int, redis_cluster: bool = False) -> tuple[list, dict[str,
 
 SECOND_TERMINAL = (
     "  In another terminal, in this directory, one step makes every command work against\n"
-    "  these servers:  source ./activate   (then: leaderboard boards list, psql \"$DATABASE_URL\")"
+    '  these servers:  source ./activate   (then: leaderboard boards list, psql "$DATABASE_URL")'
 )
 
 
