@@ -362,14 +362,30 @@ class Bridge:
             pass  # the session loop reports Redis outages
 
 
+# malformed hints since the last line about them, and when that line was written
+_bad_hints = {"count": 0, "logged_at": 0.0}
+BAD_HINT_LOG_S = 10.0
+
+
 def _check_hint(hint: psycopg.Notify) -> None:
-    """Hints carry no data (the feed is the truth), but a malformed one is worth a log line."""
+    """Hints carry no data (the feed is the truth), but malformed ones are worth a log line:
+    one per BAD_HINT_LOG_S with their count (anyone who may NOTIFY could otherwise write
+    20,000 lines a second into this log)."""
     try:
         payload = json.loads(hint.payload)
         if not isinstance(payload, dict) or payload.get("v") != 1:
             raise ValueError("unexpected shape")
     except ValueError:
-        log.warning("bad_notification", channel=hint.channel, payload=hint.payload[:200])
+        _bad_hints["count"] += 1
+        now = time.monotonic()
+        if now - _bad_hints["logged_at"] >= BAD_HINT_LOG_S:
+            log.warning(
+                "bad_notification",
+                channel=hint.channel,
+                payload=hint.payload[:200],
+                since_last_line=_bad_hints["count"],
+            )
+            _bad_hints.update(count=0, logged_at=now)
 
 
 def _first_line(exc: BaseException) -> str:

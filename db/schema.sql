@@ -1657,11 +1657,14 @@ begin
             or extract(epoch from p_reset_every) < 1
             or extract(epoch from p_reset_every) <> floor(extract(epoch from p_reset_every))
             or (extract(day from p_reset_every) <> 0
-                and extract(epoch from p_reset_every) <> extract(day from p_reset_every) * 86400) then
+                and extract(epoch from p_reset_every) <> extract(day from p_reset_every) * 86400)
+            -- a day or more given in hours (PT24H) is neither: a calendar day has 23 hours
+            -- in March in Berlin, and it would read back as P1D, which it is not
+            or (extract(day from p_reset_every) = 0 and extract(epoch from p_reset_every) >= 86400) then
             perform lb._invalid_argument(
                 'p_reset_every',
-                'must be whole days (such as 28 days) or a duration under a day in whole seconds '
-                || '(such as 90 minutes) when reset is fixed; for months use reset monthly',
+                'must be whole days (such as P28D) or a duration under a day in whole seconds '
+                || '(such as PT90M) when reset is fixed; for months use reset monthly',
                 p_reset_every::text
             );
         end if;
@@ -1881,13 +1884,19 @@ begin
                 and pg_has_role(a.usesysid, g.oid, 'member')
         ) as l
         where
-            a.datname = current_database()
-            and a.backend_type = 'client backend'
+            a.backend_type = 'client backend'
             and a.pid <> pg_backend_pid()
             and not pg_has_role(a.usesysid, 'lb_bridge', 'member')
             and not pg_has_role(a.usesysid, 'lb_owner', 'member')
     loop
-        if v_session.state = 'active' and v_session.running > v_session.statement_limit + 1 then
+        if v_session.state = 'active' and v_session.running > 2 * v_session.statement_limit + 1 then
+            perform pg_terminate_backend(v_session.pid);
+            pid := v_session.pid;
+            login := v_session.login;
+            action := 'terminated';
+            seconds := v_session.running;
+            return next;
+        elsif v_session.state = 'active' and v_session.running > v_session.statement_limit + 1 then
             perform pg_cancel_backend(v_session.pid);
             pid := v_session.pid;
             login := v_session.login;

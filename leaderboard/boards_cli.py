@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 
-from leaderboard import config, durations, sqlapi
+from leaderboard import config, durations, rules, sqlapi
 from leaderboard.clock import InstantError, parse_instant
 from leaderboard.errors import InvalidArgument, LeaderboardError, cannot_connect
 from leaderboard.rules import AGGREGATES, GAME_MODES, RESETS, TIE_BREAKS
@@ -76,7 +76,7 @@ def add_parser(sub: Any) -> None:
     )
     create.add_argument("--time-zone", default="UTC", help="an IANA name (default UTC)")
     create.add_argument("--tie-break", choices=TIE_BREAKS, default="shared")
-    create.add_argument("--retain-periods", type=int, default=8, help="0..1000 (default 8)")
+    create.add_argument("--retain-periods", type=_retention, default=8, help="0..1000 (default 8)")
     create.add_argument("--starts-at", help="only sessions from this time (ISO 8601)")
     create.add_argument("--ends-at", help="only sessions before this time (ISO 8601)")
     create.add_argument("--disabled", action="store_true", help="create it disabled")
@@ -96,7 +96,7 @@ def add_parser(sub: Any) -> None:
     state = update.add_mutually_exclusive_group()
     state.add_argument("--enable", action="store_true")
     state.add_argument("--disable", action="store_true")
-    update.add_argument("--retain-periods", type=int)
+    update.add_argument("--retain-periods", type=_retention)
     update.add_argument("--ends-at", help="ISO 8601 time, or 'none' to remove the end")
     _json_flag(update)
 
@@ -113,6 +113,19 @@ def add_parser(sub: Any) -> None:
     recompute.add_argument("board")
     recompute.add_argument("--period", help="one period's start (ISO 8601)")
     _json_flag(recompute)
+
+
+def _retention(raw: str) -> int:
+    """--retain-periods as lb.create_board takes it (checked here too: a number past what
+    PostgreSQL's integer holds never reached it, and failed as an internal error)."""
+    rule = rules.range_rule(0, rules.MAX_RETAIN_PERIODS)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= rules.MAX_RETAIN_PERIODS:
+        raise argparse.ArgumentTypeError(f"--retain-periods {rule}, got {raw!r}")
+    return value
 
 
 def _json_flag(parser: argparse.ArgumentParser) -> None:

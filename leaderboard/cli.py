@@ -32,6 +32,8 @@ from leaderboard.errors import (
 )
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_UNAVAILABLE, EXIT_SCHEMA = 0, 1, 2, 3, 4
+# connections one web worker holds at once (granian --backpressure); see _exec_web
+BACKPRESSURE = 8192
 # lb.seed plays 5 sessions a player and counts sessions in an integer
 MAX_SCALING_PLAYERS = 100_000_000
 
@@ -168,9 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true", help="the full result as JSON")
     login = sub.add_parser(
         "create-login",
-        help="create a login role in lb_game_server, lb_web or lb_bridge",
+        help="create a login role in lb_game_server, lb_web, lb_bridge or lb_proxy",
         description="Create (or update) a PostgreSQL login role that is a member of one of the "
-        "lb groups, with the group's statement_timeout and lock_timeout. Run it as an "
+        "lb groups, with the group's time limits and a connection limit. Run it as an "
         "administrator (DATABASE_URL with CREATEROLE).",
     )
     login.add_argument("name", help="the login role's name")
@@ -179,6 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-env",
         metavar="VAR",
         help="read the password from this environment variable (never argv)",
+    )
+    login.add_argument(
+        "--connection-limit",
+        type=_count("--connection-limit", 10_000),
+        metavar="N",
+        help="connections it may hold at once (default: game_server 50, web 100, bridge 20, "
+        "proxy 200)",
     )
 
     bench = sub.add_parser(
@@ -381,7 +390,9 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
         except psycopg.OperationalError as exc:
             raise cannot_connect("PostgreSQL", exc) from exc
         with conn:
-            copied = logins.create_login(conn, args.name, args.role, password)
+            copied = logins.create_login(
+                conn, args.name, args.role, password, args.connection_limit
+            )
         print(f"login {args.name} is in lb_{args.role}; settings: {', '.join(copied) or 'none'}")
         return EXIT_OK
     if args.command == "boards":
@@ -508,6 +519,17 @@ def _exec_web(settings: config.Settings) -> int:
         str(settings.web_workers),
         "--http1-header-read-timeout",
         str(settings.web_read_timeout_ms),
+        # HTTP/1.1 only: cleartext HTTP/2 let a client hold responses in server memory with
+        # a closed flow-control window, and has no idle limit (a proxy that ends TLS speaks
+        # HTTP/2 to clients)
+        "--http",
+        "1",
+        # connections a worker serves at once, idle ones included (granian's default, 512,
+        # was reached by 1,030 silent sockets); the socket limit is 20,000 here
+        "--backpressure",
+        str(BACKPRESSURE),
+        "--backlog",
+        "4096",
         "--no-ws",
         # open streams end on the stop signal (web.stream); a worker still busy after this
         # is killed rather than holding the shutdown

@@ -10,14 +10,26 @@ from leaderboard import rules
 
 ISO_RULE = "must be an ISO 8601 time with a time zone (2026-03-30T00:00:00Z)"
 _FRACTION = re.compile(r"[.,](\d+)")
+# the one form taken: a date, a time to the minute or second (and up to 6 decimals), and a
+# zone as Z or an offset in hours and minutes. Python's own reader takes more (an offset with
+# seconds, a trailing NUL), which would read a time that is not the one written.
+_FORM = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?(?:[Zz]|[+-]\d{2}:\d{2})"
+)
 
 
 class InstantError(ValueError):
     """A time that cannot be read; the message is the rule it breaks ('must be ...')."""
 
 
-def iso(ts: float | None = None) -> str:
-    moment = datetime.fromtimestamp(time.time() if ts is None else ts, UTC)
+def iso(ts: float | datetime | None = None) -> str:
+    """A time as the API shows it: now, an epoch time, or a datetime. A datetime is formatted
+    as it is, never through a float: 9999-12-31T23:59:59.999999 as a float timestamp rounds
+    up into year 10000, which no datetime holds (a 500, before)."""
+    if isinstance(ts, datetime):
+        moment = ts.astimezone(UTC)
+    else:
+        moment = datetime.fromtimestamp(time.time() if ts is None else ts, UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -33,6 +45,8 @@ def parse_instant(raw: str) -> datetime:
     fraction = _FRACTION.search(raw)
     if fraction and len(fraction.group(1)) > 6:
         raise InstantError(f"{ISO_RULE} with at most 6 decimal places (microseconds)")
+    if not _FORM.fullmatch(raw):
+        raise InstantError(ISO_RULE)
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:

@@ -23,10 +23,22 @@ GROUPS = {
     "proxy": "lb_proxy",
 }
 NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+# connections one login may hold at once (CONNECTION LIMIT, which the login cannot raise): a
+# game-server login took 192 of the server's connections and left the bridge and the web
+# app none. Room for a pool per game server, the web app's threads, a bridge's few.
+CONNECTION_LIMITS = {"game_server": 50, "web": 100, "bridge": 20, "proxy": 200}
 
 
-def create_login(conn: psycopg.Connection, name: str, role: str, password: str | None) -> list[str]:
-    """Create (or update) login `name` in group `role`; returns the settings copied onto it."""
+def create_login(
+    conn: psycopg.Connection,
+    name: str,
+    role: str,
+    password: str | None,
+    connection_limit: int | None = None,
+) -> list[str]:
+    """Create (or update) login `name` in group `role`, with at most `connection_limit`
+    connections (default: the role's, CONNECTION_LIMITS); returns the settings copied onto
+    it."""
     if not NAME.fullmatch(name):
         raise InvalidArgument(
             f"name must match [a-z_][a-z0-9_]{{0,62}}, got {name!r}", field="name"
@@ -49,6 +61,8 @@ def create_login(conn: psycopg.Connection, name: str, role: str, password: str |
             ).decode()
             conn.execute(sql.SQL("alter role {} password {}").format(login, sql.Literal(verifier)))
         conn.execute(sql.SQL("grant {} to {}").format(sql.Identifier(group), login))
+        limit = CONNECTION_LIMITS[role] if connection_limit is None else connection_limit
+        conn.execute(sql.SQL("alter role {} connection limit {}").format(login, sql.Literal(limit)))
         settings = [
             row[0]
             for row in conn.execute(

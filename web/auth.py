@@ -18,6 +18,8 @@ from web.errors import ApiError
 def require_admin(*, destructive: bool = False) -> None:
     settings = current_app.config["SETTINGS"]
     _same_origin_only()
+    if settings.development:
+        _loopback_only()
     if settings.development and not destructive:
         return
     if not settings.admin_tokens:
@@ -55,4 +57,22 @@ def _same_origin_only() -> None:
             403,
             "CROSS_ORIGIN",
             "admin actions are not accepted from another origin",
+        )
+
+
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]"}
+
+
+def _loopback_only() -> None:
+    """In development mode admin actions are open, for the developer at this machine: the
+    request must name it as its host. A page whose domain its owner points at 127.0.0.1 (DNS
+    rebinding) is same-origin with itself and passes the origin check, but names its own
+    domain as the host."""
+    host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+    if host.lower() not in LOOPBACK_NAMES:
+        raise ApiError(
+            403,
+            "FORBIDDEN",
+            "in development mode admin actions are open only at localhost; set "
+            "LEADERBOARD_ADMIN_TOKEN and use production mode to administer from elsewhere",
         )

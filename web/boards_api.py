@@ -111,7 +111,7 @@ def services() -> Services:
 
 
 def _time(value: datetime | None) -> str | None:
-    return iso(value.timestamp()) if value is not None else None
+    return iso(value) if value is not None else None
 
 
 def describe(row: dict[str, Any]) -> dict[str, Any]:

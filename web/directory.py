@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import redis
+from cachetools import LRUCache
 
 from leaderboard import sqlapi
 from leaderboard.clock import ISO_RULE, InstantError, iso, parse_instant
@@ -32,6 +33,7 @@ from leaderboard.rules import BOARD_ID_PATTERN, GLOBAL_BOARD
 # matched whole (fullmatch): the pattern's `$` also matches before a final newline
 BOARD_ID = re.compile(BOARD_ID_PATTERN.removeprefix("^").removesuffix("$"))
 CACHE_S = 1.0
+MEMO_KEYS = 1024
 T = TypeVar("T")
 
 
@@ -54,8 +56,8 @@ class Period:
 
     def describe(self) -> dict[str, str | None]:
         return {
-            "start": iso(self.start.timestamp()) if self.start else None,
-            "end": iso(self.end.timestamp()) if self.end else None,
+            "start": iso(self.start) if self.start else None,
+            "end": iso(self.end) if self.end else None,
         }
 
 
@@ -90,15 +92,18 @@ def parse_period(raw: str | None) -> str | datetime:
 
 
 class _Memo:
-    """A value per key, kept for CACHE_S seconds; one thread refreshes, the rest wait."""
+    """A value per key, kept for CACHE_S seconds; one thread refreshes, the rest wait. At most
+    MEMO_KEYS keys, the least recently used dropped first: the keys are board names from
+    request paths, and every made-up one was kept before."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._values: dict[str, tuple[float, Any]] = {}
+        self._values: LRUCache[str, tuple[float, Any]] = LRUCache(maxsize=MEMO_KEYS)
 
     def get(self, key: str, load: Callable[[], T], fresh: Callable[[T], bool] | None = None) -> T:
         now = time.monotonic()
-        hit = self._values.get(key)
+        with self._lock:  # an LRU cache reorders itself on every read
+            hit = self._values.get(key)
         if hit and now - hit[0] < CACHE_S and (fresh is None or fresh(hit[1])):
             return hit[1]
         with self._lock:
@@ -199,7 +204,7 @@ class BoardDirectory:
             if row["period_start"] == asked:
                 return _period(board, row["period_start"], row["period_end"], current=n == 0)
         raise PeriodNotFound(
-            f"board {board!r} has no readable period starting at {iso(asked.timestamp())}: "
+            f"board {board!r} has no readable period starting at {iso(asked)}: "
             "not one of its period starts, older than it keeps, or not begun"
         )
 

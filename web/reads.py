@@ -117,7 +117,7 @@ class Reads:
         with self.services.db() as conn:
             rows = sqlapi.player_sessions(conn, user_id, limit)
         for row in rows:
-            row["played_at"] = iso(row["played_at"].timestamp())
+            row["played_at"] = iso(row["played_at"])
         return ReadResult(rows, "postgres", extra={"user_id": user_id})
 
     # -- the live stream's snapshot ---------------------------------------------------------

@@ -156,6 +156,8 @@ class Transport:
     # -- the request, before the app -----------------------------------------------------------
 
     async def _body(self, scope: Any, proto: Any) -> bytes:
+        """The request's body, once the request has passed every check that needs no body;
+        a Refusal for anything the app must not see."""
         limits = self.limits
         headers = scope.headers
         if len(scope.path) + len(scope.query_string) > limits.max_target:
@@ -165,29 +167,46 @@ class Transport:
                 f"the request target exceeds {limits.max_target} bytes",
                 "target_too_long",
             )
-        if sum(len(k) + len(v) for k, v in headers.items()) > limits.max_headers:
+        items = headers.items()
+        if sum(len(k) + len(v) for k, v in items) > limits.max_headers:
             raise Refusal(
                 431,
                 "HEADERS_TOO_LARGE",
                 f"the request headers exceed {limits.max_headers} bytes",
                 "headers_too_large",
             )
+        # granian leaves out a header whose value is not printable ASCII: an Idempotency-Key
+        # with a byte above 127 vanished, and a retry counted twice
+        readable = {name for name, _ in items}
+        unreadable = [name for name in headers.keys() if name not in readable]  # noqa: SIM118
+        if unreadable:
+            raise Refusal(
+                400,
+                "INVALID_HEADER",
+                f"header {unreadable[0]} must be printable ASCII",
+                "invalid_header",
+            )
         length = headers.get("content-length")
-        if length is None and "transfer-encoding" not in headers:
+        coding = headers.get("transfer-encoding")
+        if coding is not None and coding.strip().lower() != "chunked":
+            raise Refusal(
+                501,
+                "NOT_IMPLEMENTED",
+                f"transfer coding {coding!r} is not supported: send the body as it is, or chunked",
+                "transfer_coding",
+            )
+        if length is None and coding is None:
             return b""
         if length is not None and (not length.isdigit() or int(length) > limits.max_body):
             raise _too_large(limits.max_body)
         if length == "0":
             return b""
-        chunks: list[bytes] = []
-        size = 0
         try:
             async with asyncio.timeout(limits.body_timeout_s):
-                async for chunk in proto:
-                    size += len(chunk)
-                    if size > limits.max_body:
-                        raise _too_large(limits.max_body)
-                    chunks.append(chunk)
+                if coding is None:
+                    body = await self._sized(proto, int(length))
+                else:
+                    body = await self._chunked(proto)
         except TimeoutError:
             raise Refusal(
                 408,
@@ -195,6 +214,39 @@ class Transport:
                 f"the request body did not arrive within {limits.body_timeout_s:g} s",
                 "body_timeout",
             ) from None
+        return body
+
+    @staticmethod
+    async def _sized(proto: Any, length: int) -> bytes:
+        """A body of `length` bytes (at most the limit, checked before): all of it, or a
+        refusal. A client that closes its side early ends the body early, which granian
+        reports as an error when the whole body is asked for."""
+        try:
+            body = await proto()
+        except Exception:
+            body = None
+        if body is None or len(body) != length:
+            raise _incomplete()
+        return body
+
+    async def _chunked(self, proto: Any) -> bytes:
+        """A chunked body, counted against the limit as it comes (never cut short). granian
+        gives each chunk, then one empty one at the end; a chunk it cannot read (bad framing,
+        the connection closed) comes as an empty one too, and is followed by another:
+        an empty chunk that is not the last means the body is broken."""
+        chunks: list[bytes] = []
+        size = 0
+        empty = False
+        async for chunk in proto:
+            if empty:
+                raise _incomplete()
+            if not chunk:
+                empty = True
+                continue
+            size += len(chunk)
+            if size > self.limits.max_body:
+                raise _too_large(self.limits.max_body)
+            chunks.append(chunk)
         return b"".join(chunks)
 
     def _environ(self, scope: Any, body: bytes) -> dict[str, Any]:
@@ -205,7 +257,8 @@ class Transport:
             "REQUEST_METHOD": scope.method,
             # PEP 3333: the percent-decoded path as bytes in a latin-1 str
             "PATH_INFO": scope.path.encode("utf-8", "surrogateescape").decode("latin-1"),
-            "QUERY_STRING": scope.query_string,
+            # PEP 3333 again: the bytes as latin-1 (a raw byte above 127 failed, a 500)
+            "QUERY_STRING": scope.query_string.encode("utf-8", "surrogateescape").decode("latin-1"),
             "SERVER_NAME": server.strip("[]"),
             "SERVER_PORT": server_port,
             "REMOTE_ADDR": client.strip("[]"),
@@ -252,7 +305,16 @@ class Transport:
         start = _Start()
         result: Iterable[bytes] = ()
         try:
-            result = self.app(environ, start)
+            try:
+                result = self.app(environ, start)
+            except Exception:
+                # the app answers every error itself (web.errors); this is a last resort,
+                # still in the envelope
+                log.exception("app_error")
+                proto.response_bytes(
+                    500, _refusal_headers(), error_json("INTERNAL_ERROR", "internal error")
+                )
+                return
             if environ["REQUEST_METHOD"] == "HEAD":
                 proto.response_empty(start.status, start.headers)
             elif any(name.lower() == "content-length" for name, _ in start.headers):
@@ -365,6 +427,15 @@ class _Watch:
 def _settle(done: asyncio.Future) -> None:
     if not done.done():
         done.set_result(None)
+
+
+def _incomplete() -> Refusal:
+    return Refusal(
+        400,
+        "INCOMPLETE_BODY",
+        "the request body ended before its declared length (or its chunks were malformed)",
+        "body_incomplete",
+    )
 
 
 def _too_large(limit: int) -> Refusal:

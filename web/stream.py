@@ -52,14 +52,18 @@ class EventHub:
         self.client = client
         self.channel = channel
         self.max_clients = max_clients
+        # one client address may hold a quarter of the slots (a dashboard holds one a tab):
+        # one client could take them all, and every other dashboard fell back to polling
+        self.max_per_address = max(1, max_clients // 4)
         self._clients: dict[queue.Queue, str] = {}  # queue -> the board it follows
+        self._addresses: dict[queue.Queue, str] = {}  # queue -> the client address
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pubsub: redis.client.PubSub | None = None
         self._closed = threading.Event()
         self._ending = False
 
-    def subscribe(self, board: str = "global") -> queue.Queue:
+    def subscribe(self, board: str = "global", address: str = "") -> queue.Queue:
         with self._lock:
             if self._ending:
                 raise ApiError(
@@ -75,8 +79,17 @@ class EventHub:
                     "this server has no free live-stream slot; poll /api/leaderboard/top instead",
                     headers={"Retry-After": "30"},
                 )
+            if sum(1 for a in self._addresses.values() if a == address) >= self.max_per_address:
+                raise ApiError(
+                    429,
+                    "TOO_MANY_STREAMS",
+                    f"this client has {self.max_per_address} live streams open on this server"
+                    " already; close one, or poll /api/leaderboard/top",
+                    headers={"Retry-After": "30"},
+                )
             q: queue.Queue = queue.Queue(maxsize=32)
             self._clients[q] = board
+            self._addresses[q] = address
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._listen, name="sse-hub", daemon=True)
                 self._thread.start()
@@ -86,6 +99,7 @@ class EventHub:
         """Give a stream's slot back; again for the same stream does nothing."""
         with self._lock:
             self._clients.pop(q, None)
+            self._addresses.pop(q, None)
 
     def end_stream(self, q: queue.Queue) -> None:
         """End one stream now (its client has gone)."""
@@ -169,7 +183,7 @@ def event_stream(period: Period, kinds: tuple[str, ...] = ("top10", "refresh", "
         return Response(mimetype="text/event-stream", headers=headers)
     svc: Services = current_app.extensions["leaderboard"]
     hub: EventHub = current_app.extensions["leaderboard.events"]
-    q = hub.subscribe(period.board)
+    q = hub.subscribe(period.board, request.remote_addr or "")
     release = functools.partial(hub.unsubscribe, q)
     try:
         first = Reads(svc).top10_snapshot(period)

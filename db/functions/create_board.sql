@@ -64,11 +64,14 @@ begin
             or extract(epoch from p_reset_every) < 1
             or extract(epoch from p_reset_every) <> floor(extract(epoch from p_reset_every))
             or (extract(day from p_reset_every) <> 0
-                and extract(epoch from p_reset_every) <> extract(day from p_reset_every) * 86400) then
+                and extract(epoch from p_reset_every) <> extract(day from p_reset_every) * 86400)
+            -- a day or more given in hours (PT24H) is neither: a calendar day has 23 hours
+            -- in March in Berlin, and it would read back as P1D, which it is not
+            or (extract(day from p_reset_every) = 0 and extract(epoch from p_reset_every) >= 86400) then
             perform lb._invalid_argument(
                 'p_reset_every',
-                'must be whole days (such as 28 days) or a duration under a day in whole seconds '
-                || '(such as 90 minutes) when reset is fixed; for months use reset monthly',
+                'must be whole days (such as P28D) or a duration under a day in whole seconds '
+                || '(such as PT90M) when reset is fixed; for months use reset monthly',
                 p_reset_every::text
             );
         end if;

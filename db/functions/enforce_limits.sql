@@ -1,10 +1,12 @@
 -- Bridge: hold client logins to their groups' time limits, which a session can lift for
 -- itself with SET: cancel a statement that has run past the login's statement_timeout, end
--- a session idle in a transaction past its idle_in_transaction_session_timeout. The limits
--- are the settings of the groups a login is in (lb_game_server, lb_web, lb_proxy; the most
--- lenient where it is in several), with a second of grace; bridges themselves, whose
--- rebuilds hold long transactions, and the owner are not held. Sessions of this database
--- only. Returns what it did.
+-- the session if it is still running at twice that (a statement that catches its cancel,
+-- a DO block looping on pg_sleep, survives one), and end a session idle in a transaction
+-- past its idle_in_transaction_session_timeout. The limits are the settings of the groups a
+-- login is in (lb_game_server, lb_web, lb_proxy; the most lenient where it is in several),
+-- with a second of grace; bridges themselves, whose rebuilds hold long transactions, and the
+-- owner are not held. Every database of the cluster: a login may connect to others (the
+-- `postgres` database) and wait there. Returns what it did.
 create or replace function lb.enforce_limits()
 returns table (pid integer, login text, action text, seconds double precision)
 language plpgsql
@@ -39,13 +41,19 @@ begin
                 and pg_has_role(a.usesysid, g.oid, 'member')
         ) as l
         where
-            a.datname = current_database()
-            and a.backend_type = 'client backend'
+            a.backend_type = 'client backend'
             and a.pid <> pg_backend_pid()
             and not pg_has_role(a.usesysid, 'lb_bridge', 'member')
             and not pg_has_role(a.usesysid, 'lb_owner', 'member')
     loop
-        if v_session.state = 'active' and v_session.running > v_session.statement_limit + 1 then
+        if v_session.state = 'active' and v_session.running > 2 * v_session.statement_limit + 1 then
+            perform pg_terminate_backend(v_session.pid);
+            pid := v_session.pid;
+            login := v_session.login;
+            action := 'terminated';
+            seconds := v_session.running;
+            return next;
+        elsif v_session.state = 'active' and v_session.running > v_session.statement_limit + 1 then
             perform pg_cancel_backend(v_session.pid);
             pid := v_session.pid;
             login := v_session.login;

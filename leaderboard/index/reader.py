@@ -186,8 +186,19 @@ class IndexReader:
         return out
 
     def cached_top10(self, board: str = GLOBAL) -> dict[str, Any] | None:
+        """The cached top 10, or None when there is none, or none that reads as one (the
+        bridge's next build then writes it again, and reads go to the live path meanwhile;
+        a corrupt cache used to fail every read of it and every build after it)."""
         raw = self.redis.get(self.keys.top10(board))
-        return json.loads(raw) if raw else None
+        if not raw:
+            return None
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return None
+        if not isinstance(value, dict) or not isinstance(value.get("data"), list):
+            return None
+        return value
 
     def heartbeats(self, fresh_within_s: float) -> list[Heartbeat]:
         """The latest heartbeat of every bridge seen in the last `fresh_within_s` seconds."""

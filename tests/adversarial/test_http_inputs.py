@@ -161,3 +161,82 @@ def test_a_key_given_twice_is_refused(client, conn):
     assert answer.json["error"]["code"] == "INVALID_JSON"
     assert "'score' more than once" in answer.json["error"]["message"]
     assert db_state(conn) == before
+
+
+def test_the_last_representable_instant_is_a_time_like_any_other(client, conn):
+    """9999-12-31T23:59:59.999999Z, the documented maximum, was a 500 as a period (through a
+    float it rounds into year 10000) and, as a board's end, broke every board listing."""
+    top = "9999-12-31T23:59:59.999999Z"
+    for path in ("/api/boards/global/top", "/api/boards/global/rank/1"):
+        answer = client.get(path, query_string={"period": top})
+        assert answer.status_code == 404, answer.json
+        assert answer.json["error"]["code"] == "PERIOD_NOT_FOUND"
+    made = client.post(
+        "/api/boards",
+        json={"id": "forever", "starts_at": "0001-01-01T00:00:00Z", "ends_at": top},
+        headers=AUTH,
+    )
+    assert made.status_code == 201, made.json
+    assert made.json["data"]["ends_at"] == "9999-12-31T23:59:59.999Z"
+    assert client.get("/api/boards").status_code == 200
+    assert client.get("/api/boards/forever").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "period",
+    ["2026-11-30T00:00:00Z\x00", "2026-11-30T00:00:00-00:00:00.999999", "2026-11-30", "x"],
+)
+def test_a_period_not_written_as_one_is_a_400(client, conn, period):
+    conn.execute("select lb.create_board('weekly', p_reset => 'weekly')")
+    answer = client.get("/api/boards/weekly/top", query_string={"period": period})
+    assert answer.status_code == 400, answer.json
+    assert answer.json["error"]["field"] == "period"
+
+
+def test_development_admin_is_open_only_at_localhost(dev_client, conn):
+    """DNS rebinding: a page on a domain pointed at 127.0.0.1 is same-origin with itself and
+    passed the origin check; in development mode admin actions need a loopback host."""
+    before = db_state(conn)
+    rebound = {"Host": "evil.example:3001", "Origin": "http://evil.example:3001"}
+    for method, path, body in (
+        ("post", "/api/boards", {"id": "rebound"}),
+        ("post", "/api/leaderboard/seed", {"user_count": 5}),
+        ("delete", "/api/boards/global", None),
+    ):
+        answer = getattr(dev_client, method)(path, json=body, headers=rebound)
+        assert answer.status_code == 403, (path, answer.json)
+    assert db_state(conn) == before
+    for n, host in enumerate(("localhost:3001", "127.0.0.1:3001", "[::1]:3001")):
+        answer = dev_client.post("/api/boards", json={"id": f"local-{n}"}, headers={"Host": host})
+        assert answer.status_code == 201, (host, answer.json)
+
+
+def test_a_cached_top_10_that_does_not_read_is_ignored_and_replaced(
+    client, conn, database_url, redis_url, redis_client
+):
+    """A corrupt cache (set by hand, here) failed every GET /top with a 500 and every build
+    after it; reads now take the live path and the next build writes it again."""
+    from tests.support.bridge import KEYS, BridgeThread, settings_for, wait_until
+
+    conn.execute("select * from lb.seed(30, 90, 0.2)")
+    redis_client.set(KEYS.top10("global"), "x")
+    answer = client.get("/api/leaderboard/top")
+    assert answer.status_code == 200
+    assert answer.json["cached"] is False
+    with BridgeThread(settings_for(database_url, redis_url)):
+        wait_until(
+            lambda: (
+                client.get("/api/leaderboard/top?limit=10").json.get("cached") is True
+                or redis_client.get(KEYS.top10("global")) != b"x"
+            ),
+            message="the cache written again",
+        )
+
+
+def test_made_up_board_names_do_not_grow_the_memo():
+    from web.directory import MEMO_KEYS, _Memo
+
+    memo = _Memo()
+    for n in range(3 * MEMO_KEYS):
+        memo.get(f"nope-{n}", lambda: None)
+    assert len(memo._values) <= MEMO_KEYS

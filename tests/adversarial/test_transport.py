@@ -21,8 +21,12 @@ from tests.support.db import db_state
 SLOTS = THREADS // 2  # live streams a worker takes (web.stream)
 
 
-def connect(web: Web, timeout: float = 10.0) -> socket.socket:
-    sock = socket.create_connection(("127.0.0.1", web.port), timeout=timeout)
+def connect(web: Web, timeout: float = 10.0, source: str | None = None) -> socket.socket:
+    """A connection to the server, from `source` (another loopback address: another client
+    as far as per-client limits go) when given."""
+    sock = socket.create_connection(
+        ("127.0.0.1", web.port), timeout=timeout, source_address=(source, 0) if source else None
+    )
     sock.settimeout(timeout)
     return sock
 
@@ -177,9 +181,10 @@ def test_long_targets_and_headers_are_refused_in_the_envelope(web, request_line,
 STREAMS = ["/api/leaderboard/stream", "/api/boards/global/stream"]
 
 
-def open_stream(web: Web, path: str) -> socket.socket:
-    """A stream's connection, once its first event has arrived."""
-    sock = connect(web)
+def open_stream(web: Web, path: str, client: int = 0) -> socket.socket:
+    """A stream's connection, once its first event has arrived; `client` picks the source
+    address (127.0.0.(client + 1)), each a client of its own for the per-client cap."""
+    sock = connect(web, source=f"127.0.0.{client + 1}")
     try:
         sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         seen = b""
@@ -215,7 +220,7 @@ def take_all_slots(web: Web, within_s: float = 5.0) -> list[socket.socket]:
         socks: list[socket.socket] = []
         try:
             for n in range(SLOTS):
-                socks.append(open_stream(web, STREAMS[n % 2]))
+                socks.append(open_stream(web, STREAMS[n % 2], client=n))
             return socks
         except AssertionError:
             for sock in socks:
@@ -232,7 +237,9 @@ def test_abandoned_streams_give_their_slots_back_at_once(web):
     for _round in range(3):
         streams = take_all_slots(web)
         # all slots taken: one more is refused, and says so in the envelope
-        status, body = get(web, "/api/leaderboard/stream")
+        with connect(web, source="127.0.0.99") as sock:
+            sock.sendall(b"GET /api/leaderboard/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, body = status_and_body(sock.recv(65536))
         assert (status, body["error"]["code"]) == (503, "TOO_MANY_STREAMS")
         for sock in streams:
             sock.close()  # abandoned after the first event
@@ -280,3 +287,101 @@ def test_a_double_slash_is_no_redirect(web):
     assert status in (200, 404)
     assert b"location:" not in raw.lower()
     assert b"evil.example" not in raw
+
+
+def test_one_client_may_hold_only_its_share_of_the_stream_slots(web):
+    """One address opened every slot and every other dashboard got 503 (issue 27, second
+    pass): a client holds a quarter of a worker's slots at most."""
+    mine = open_stream(web, STREAMS[0], client=0)
+    try:
+        with connect(web, source="127.0.0.1") as sock:
+            sock.sendall(b"GET /api/boards/global/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, body = status_and_body(sock.recv(65536))
+        assert (status, body["error"]["code"]) == (429, "TOO_MANY_STREAMS")
+        other = open_stream(web, STREAMS[1], client=1)  # another client still gets one
+        other.close()
+    finally:
+        mine.close()
+
+
+def test_a_thousand_silent_connections_starve_no_one(web):
+    """About 1,030 connections that never sent a byte stopped every answer (granian holds
+    512 connections a worker by default); the server holds far more now."""
+    socks = [connect(web) for _ in range(1100)]
+    try:
+        started = time.monotonic()
+        assert get(web, "/livez")[0] == 200
+        assert time.monotonic() - started < 2.0
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+def test_cleartext_http2_is_not_spoken(web):
+    """An HTTP/2 client could hold responses in server memory with a closed window."""
+    with connect(web, timeout=5) as sock:
+        sock.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+        answer = read_all(sock)
+    assert not answer.startswith(b"\x00"), answer[:20]  # no SETTINGS frame back
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 "), answer[:60]
+
+
+def test_a_body_shorter_than_announced_is_refused_and_writes_nothing(web, conn, player):
+    before = db_state(conn)
+    body = b'{"user_id": %d, "score": 7}' % player
+    with connect(web) as sock:
+        sock.sendall(submit_request(body, "Content-Length: 100\r\n"))
+        sock.shutdown(socket.SHUT_WR)  # half-close: the rest never comes
+        status, answer = status_and_body(read_all(sock))
+    assert (status, answer["error"]["code"]) == (400, "INCOMPLETE_BODY")
+    assert db_state(conn) == before
+
+
+@pytest.mark.parametrize("rest", [b"zz\r\n", b"10000000000000000\r\n", b"5\r\nab", b""])
+def test_broken_chunked_framing_is_refused_and_writes_nothing(web, conn, player, rest):
+    before = db_state(conn)
+    body = b'{"user_id": %d, "score": 7}' % player
+    first = b"%x\r\n%s\r\n" % (len(body), body)
+    with connect(web) as sock:
+        sock.sendall(submit_request(first + rest, "Transfer-Encoding: chunked\r\n"))
+        sock.shutdown(socket.SHUT_WR)
+        raw = read_all(sock)
+    status, _ = status_and_body(raw)
+    assert status in (400, 408), raw[:200]
+    assert db_state(conn) == before
+
+
+def test_a_transfer_coding_other_than_chunked_is_501(web, conn, player):
+    before = db_state(conn)
+    body = b'{"user_id": %d, "score": 7}' % player
+    raw = exchange(
+        web,
+        submit_request(chunked(body), "Transfer-Encoding: gzip, chunked\r\nConnection: close\r\n"),
+    )
+    status, answer = status_and_body(raw)
+    assert (status, answer["error"]["code"]) == (501, "NOT_IMPLEMENTED")
+    assert db_state(conn) == before
+
+
+def test_a_header_that_is_not_ascii_is_refused_not_dropped(web, conn, player):
+    """An Idempotency-Key with a byte above 127 was dropped unseen, and a retry counted twice."""
+    before = db_state(conn)
+    body = b'{"user_id": %d, "score": 7}' % player
+    request = (
+        b"POST /api/leaderboard/submit HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Idempotency-Key: match-\xc3\xa9-1\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+        % len(body)
+    ) + body
+    for _ in range(2):
+        status, answer = status_and_body(exchange(web, request))
+        assert (status, answer["error"]["code"]) == (400, "INVALID_HEADER")
+        assert "idempotency-key" in answer["error"]["message"]
+    assert db_state(conn) == before
+
+
+def test_a_query_string_with_raw_bytes_is_no_500(web):
+    raw = exchange(
+        web, b"GET /livez?x=\xe2\x82\xac HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    status, _ = status_and_body(raw)
+    assert status < 500, raw[:200]

@@ -100,6 +100,9 @@ def test_game_modes_are_rows_and_every_check_reads_them(conn):
         ({"reset": "fixed", "reset_every": "1 month"}, "p_reset_every", "use reset monthly"),
         ({"reset": "fixed", "reset_every": "1 day 2 hours"}, "p_reset_every", "whole days"),
         ({"reset": "fixed", "reset_every": "0.5 seconds"}, "p_reset_every", "whole seconds"),
+        # a day or more in hours is neither whole days nor under a day (it read back as P1D)
+        ({"reset": "fixed", "reset_every": "PT24H"}, "p_reset_every", "whole days"),
+        ({"reset": "fixed", "reset_every": "PT876000H"}, "p_reset_every", "whole days"),
         ({"reset": "daily", "reset_every": "1 day"}, "p_reset_every", "only for reset fixed"),
         ({"time_zone": "Mars/Olympus"}, "p_time_zone", "IANA time zone name"),
         ({"tie_break": "random"}, "p_tie_break", "must be shared or earliest"),

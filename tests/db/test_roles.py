@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -9,7 +10,8 @@ import time
 import psycopg
 import pytest
 
-from leaderboard import DB_DIR
+from leaderboard import DB_DIR, migrate
+from tests.support.servers import PG, url_as, url_for
 
 # The contract, as the README documents it.
 GRANTS = {
@@ -249,6 +251,8 @@ def test_a_login_cannot_lift_its_time_limits(connect_as, conn):
     game.execute("set statement_timeout = 0")
     idle = connect_as("lb_game_server")
     idle.execute("set idle_in_transaction_session_timeout = 0")
+    stubborn = connect_as("lb_game_server")
+    stubborn_pid = stubborn.info.backend_pid
     conn.execute("alter role lb_game_server set statement_timeout = '1s'")
     conn.execute("alter role lb_game_server set idle_in_transaction_session_timeout = '1s'")
     try:
@@ -261,23 +265,38 @@ def test_a_login_cannot_lift_its_time_limits(connect_as, conn):
             except psycopg.Error as exc:
                 done.append(exc)
 
+        def catch_every_cancel() -> None:  # survives a cancel: ended at twice the limit
+            with contextlib.suppress(psycopg.Error):
+                stubborn.execute(
+                    "do $$ begin loop begin perform pg_sleep(10); exception when"
+                    " query_canceled then null; end; end loop; end $$"
+                )
+
         sleeper = threading.Thread(target=sleep)
         sleeper.start()
+        looper = threading.Thread(target=catch_every_cancel)
+        looper.start()
         idle.execute("begin")
         idle.execute("select 1")
-        acted: set[tuple] = set()
+        acted: list[tuple] = []
         deadline = time.monotonic() + 15
-        while len(acted) < 2 and time.monotonic() < deadline:
-            acted |= set(conn.execute("select login, action from lb.enforce_limits()").fetchall())
+        while len({a for _, _, a in acted}) < 3 and time.monotonic() < deadline:
+            acted += conn.execute("select pid, login, action from lb.enforce_limits()").fetchall()
             time.sleep(0.3)
         sleeper.join(timeout=10)
+        looper.join(timeout=10)
     finally:
         conn.execute("alter role lb_game_server set statement_timeout = '5s'")
         conn.execute("alter role lb_game_server set idle_in_transaction_session_timeout = '10s'")
-    assert acted == {("test_game_server", "cancelled"), ("test_game_server", "terminated")}
+    assert {(login, action) for _, login, action in acted} == {
+        ("test_game_server", "cancelled"),
+        ("test_game_server", "terminated"),
+    }
+    assert (stubborn_pid, "test_game_server", "terminated") in acted
     assert isinstance(done[0], psycopg.errors.QueryCanceled)
-    with pytest.raises(psycopg.OperationalError):
-        idle.execute("select 1")
+    for ended in (idle, stubborn):
+        with pytest.raises(psycopg.OperationalError):
+            ended.execute("select 1")
 
 
 def test_the_shard_helpers_are_for_the_proxy_alone(connect_as):
@@ -294,3 +313,46 @@ def test_the_proxy_login_may_call_every_function_the_proxy_forwards():
         forwarded |= set(re.findall(r"(?:target|from) lb\.([a-z_]+)", path.read_text()))
     assert forwarded
     assert forwarded <= GRANTS["lb_proxy"], forwarded - GRANTS["lb_proxy"]
+
+
+def test_a_game_server_cannot_hold_postgresqls_own_locks_notify_or_make_temp_tables(logins):
+    """A game-server login held the bridge's feed lock and an idempotency key's lock, flooded
+    the bridge with fake notifications and filled the disk with a temporary table; PUBLIC
+    may do none of these in a migrated database now (the lb functions still do). A database
+    of its own, migrated directly: a clone (the other tests') does not copy the database's
+    own grants."""
+    name = "lockdown_scratch"
+    with psycopg.connect(PG.url("postgres"), autocommit=True) as admin:
+        admin.execute(f"drop database if exists {name} with (force)")
+        admin.execute(f"create database {name}")
+    url = url_for("127.0.0.1", PG.port, "postgres", name)
+    try:
+        migrate.migrate(url)
+        with psycopg.connect(url_as(url, logins["lb_game_server"]), autocommit=True) as game:
+            for attempt in (
+                "select pg_advisory_lock(7810599710500001)",
+                "select pg_try_advisory_lock(hashtextextended('match-777:42', 0))",
+                "select pg_advisory_xact_lock(1)",
+                "select pg_notify('lb_changes_v1', 'x')",
+                "create temporary table t (x int)",
+            ):
+                denied(game, attempt)
+            player = game.execute("select lb.create_player('still_plays')").fetchone()[0]
+            assert game.execute(
+                "select total_score from lb.submit_score(%s, 5, 'classic', 'k-1')", (player,)
+            ).fetchone() == (5,)
+    finally:
+        with psycopg.connect(PG.url("postgres"), autocommit=True) as admin:
+            admin.execute(f"drop database if exists {name} with (force)")
+
+
+def test_logins_get_a_connection_limit_they_cannot_raise(conn, logins):
+    limits = dict(
+        conn.execute(
+            "select rolname, rolconnlimit from pg_roles where rolname = any(%s)",
+            (list(logins.values()),),
+        ).fetchall()
+    )
+    assert limits["test_game_server"] == 50
+    assert limits["test_web"] == 100
+    assert limits["test_bridge"] == 20

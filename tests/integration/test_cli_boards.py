@@ -88,6 +88,10 @@ def test_recompute_rewrites_a_board_from_the_log(database_url, conn):
         (["create", "x", "--reset", "fixed"], "--reset-every must be whole days"),
         (["create", "x", "--time-zone", "Mars/Base"], "--time-zone must be an IANA time zone"),
         (["create", "x", "--retain-periods", "5000"], "--retain-periods must be an integer"),
+        (
+            ["create", "x", "--retain-periods", "99999999999999999999"],
+            "--retain-periods must be an integer from 0 to 1000",
+        ),
         (["create", "x", "--ends-at", "tomorrow"], "--ends-at must be an ISO 8601 time"),
         (["create", "global"], "is already taken"),
         (["update", "global", "--disable"], "cannot be set on board 'global'"),
