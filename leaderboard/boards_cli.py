@@ -35,18 +35,17 @@ FLAGS = {
         "retain_periods",
         "starts_at",
         "ends_at",
-        "enabled",
         "period",
     )
-}
+} | {"enabled": "--disable"}  # the one field whose flag is not its name (--enable/--disable)
 
 
 def add_parser(sub: Any) -> None:
     boards = sub.add_parser(
         "boards",
         help="list, show, create, update, delete or recompute boards",
-        description="Manage leaderboards (lb.boards). Needs DATABASE_URL with a role that may "
-        "call the board functions (lb_web, or the owner).",
+        description="Manage leaderboards (lb.boards), on DATABASE_URL (or the servers `make "
+        "run` started) as a role that may call the board functions (lb_web, or the owner).",
     )
     actions = boards.add_subparsers(dest="action", required=True, metavar="action")
 

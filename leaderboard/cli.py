@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -29,6 +30,7 @@ from leaderboard.errors import (
     Unavailable,
     UsernameTaken,
     cannot_connect,
+    proxy_without_shards,
 )
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_UNAVAILABLE, EXIT_SCHEMA = 0, 1, 2, 3, 4
@@ -385,6 +387,11 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
                 password = config.secret(args.password_env)
             except config.ConfigError as exc:
                 raise InvalidArgument(str(exc)) from None
+            if len(password) < 16:
+                raise InvalidArgument(
+                    f"the password in {args.password_env} must be at least 16 characters",
+                    field="password_env",
+                )
         try:
             conn = psycopg.connect(settings.database_url, autocommit=True)
         except psycopg.OperationalError as exc:
@@ -421,12 +428,7 @@ def _verify(settings: config.Settings, args: argparse.Namespace) -> int:
         print(integrity.as_json(results) if args.json else integrity.summary(results))
         return EXIT_OK if all(not r.drift for r in results) else EXIT_FAILURE
     if not settings.shard_urls:
-        raise InvalidArgument(
-            "DATABASE_URL is the proxy of a sharded deployment, which keeps no data of its own: "
-            "set LEADERBOARD_SHARD_URLS (the shard databases, as `python -m ops up --shards` "
-            "prints them) to verify every shard from here, or verify one shard with "
-            "DATABASE_URL=<shard URL> leaderboard verify"
-        )
+        raise proxy_without_shards("verify", "verify every shard")
     reports, clean = [], True
     for number, url in enumerate(settings.shard_urls):
         results = _verify_database(replace(settings, database_url=url), args, period)
@@ -441,16 +443,13 @@ def _verify(settings: config.Settings, args: argparse.Namespace) -> int:
 
 
 def _is_proxy(database_url: str) -> bool:
-    """Whether the database is a PL/Proxy front of shards (db/proxy), not a leaderboard."""
+    from leaderboard import sqlapi
+
     try:
         with psycopg.connect(database_url, autocommit=True) as conn:
-            row = conn.execute(
-                "select to_regnamespace('lb_proxy') is not null"
-                " and to_regclass('lb.boards') is null"
-            ).fetchone()
+            return sqlapi.is_proxy(conn)
     except psycopg.OperationalError as exc:
         raise cannot_connect("PostgreSQL", exc) from exc
-    return bool(row[0])
 
 
 def _verify_database(settings: config.Settings, args: argparse.Namespace, period) -> list:
@@ -501,7 +500,12 @@ def _exec_web(settings: config.Settings) -> int:
     gunicorn (README, Performance): one process per core, each receiving requests on its
     event loop (RSGI, web.server) and running the app on a pool of threads (SSE streams hold
     one). Workers share request metrics through files in a fresh PROMETHEUS_MULTIPROC_DIR."""
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="leaderboard-metrics-")
+    # one folder per port, emptied at each start (what the multi-process mode asks): a fresh
+    # temporary folder each start left one behind every time
+    metrics = Path(tempfile.gettempdir()) / f"leaderboard-metrics-{settings.port}"
+    shutil.rmtree(metrics, ignore_errors=True)
+    metrics.mkdir(mode=0o700)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics)
     argv = [
         sys.executable,
         "-m",

@@ -31,8 +31,8 @@ def var_dir(env: Mapping[str, str] | None = None) -> Path:
 
 def local_services(env: Mapping[str, str] | None = None) -> dict[str, str]:
     """DATABASE_URL, REDIS_URL (and LEADERBOARD_SHARD_URLS) of the servers `make run` or
-    `python -m ops up` started and have not stopped, from the file they keep while they run;
-    empty when none run."""
+    `python -m ops up` started last, from the file they write (it stays when they stop: a
+    command then says it cannot connect and how to start them); empty when none ever ran."""
     try:
         text = (var_dir(env) / SERVICES_FILE).read_text()
     except OSError:
@@ -100,6 +100,10 @@ class Settings:
     # the longest a client may take to send a request's headers, and again its body
     # (web.server); a slow client gets 408 or a closed connection, never a thread
     web_read_timeout_ms: int = 10_000
+    # how many proxies in front append to X-Forwarded-For (0: none, the peer is the client);
+    # the rate limit and the live-stream share count per client address, which behind a
+    # proxy is the proxy's unless this says how far back to look
+    web_trusted_proxies: int = 0
     # a sharded deployment: DATABASE_URL is the proxy, and `leaderboard run` starts one
     # bridge per shard database listed here, in shard order (README "Sharding")
     shard_urls: tuple[str, ...] = ()
@@ -145,6 +149,7 @@ class Settings:
             web_read_timeout_ms=_int(
                 env, "WEB_READ_TIMEOUT_MS", cls.web_read_timeout_ms, 100, 60_000
             ),
+            web_trusted_proxies=_int(env, "WEB_TRUSTED_PROXIES", cls.web_trusted_proxies, 0, 5),
             shard_urls=_urls(env.get("LEADERBOARD_SHARD_URLS", "")),
         )
 
@@ -172,10 +177,18 @@ class LocalServices:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LocalServices:
+        """A URL that names the local servers themselves (`source ./activate` exports them)
+        is not another server: `python -m ops up` in that shell starts them again."""
         env = os.environ if env is None else env
+        recorded = local_services(env)
+
+        def configured(name: str) -> str:
+            value = env.get(name, "")
+            return "" if value and value == recorded.get(name) else value
+
         return cls(
-            database_url=env.get("DATABASE_URL", ""),
-            redis_url=env.get("REDIS_URL", ""),
+            database_url=configured("DATABASE_URL"),
+            redis_url=configured("REDIS_URL"),
             pg_port=_int(env, "LB_PG_PORT", cls.pg_port, 1, 65535),
             redis_port=_int(env, "LB_REDIS_PORT", cls.redis_port, 1, 65535),
         )

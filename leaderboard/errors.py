@@ -96,6 +96,16 @@ def cannot_connect(service: str, exc: Exception) -> Unavailable:
     )
 
 
+def proxy_without_shards(command: str, what: str) -> InvalidArgument:
+    """`command` on the proxy of a sharded deployment, which needs the shards themselves."""
+    return InvalidArgument(
+        f"DATABASE_URL is the proxy of a sharded deployment, which keeps no data of its own: "
+        f"set LEADERBOARD_SHARD_URLS (the shard databases, as `python -m ops up --shards` "
+        f"prints them) to {what} from here, or run it on one shard with "
+        f"DATABASE_URL=<shard URL> leaderboard {command}"
+    )
+
+
 class OutcomeUnknown(LeaderboardError):
     """The connection to the database was lost during the write, which may or may not have
     been recorded: retry with the same Idempotency-Key to get its outcome."""

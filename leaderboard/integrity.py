@@ -65,10 +65,11 @@ class Mismatch:
         where = f"{self.board}" + (f" period {self.period}" if self.period else "")
         who = f" player {self.user_id}" if self.user_id is not None else ""
         who += f" bucket {self.bucket}" if self.bucket is not None else ""
-        return (
-            f"{self.store}: {self.kind} on {where}{who}: expected {self.expected!r}, "
-            f"found {self.found!r}"
-        )
+        if self.kind == "counted_members":  # Redis against itself: say which is which
+            said = f"the board's meta counts {self.found}, the set holds {self.expected}"
+        else:
+            said = f"expected {self.expected!r}, found {self.found!r}"
+        return f"{self.store}: {self.kind} on {where}{who}: {said}"
 
 
 @dataclass
@@ -398,7 +399,7 @@ class Verifier:
                 result.add(
                     Mismatch(
                         "redis",
-                        "member_count",
+                        "counted_members",
                         spec.board_id,
                         _key_iso(key),
                         expected=members,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from datetime import UTC, datetime
 
 import structlog
 
@@ -19,6 +21,8 @@ def setup(level: str = "INFO") -> None:
         return
     _configured = True
     logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_OneFormat())
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
@@ -43,3 +47,20 @@ def setup(level: str = "INFO") -> None:
 
 def get(name: str) -> structlog.stdlib.BoundLogger:
     return structlog.stdlib.get_logger(name)
+
+
+class _OneFormat(logging.Formatter):
+    """Every line in one format: ours come rendered by structlog; a library's (APScheduler's
+    missed runs, flask-limiter's storage recovering) are rendered the same way here, its
+    message as the action."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if message.startswith("ts="):
+            return message
+        stamp = datetime.fromtimestamp(record.created, UTC).isoformat().replace("+00:00", "Z")
+        text = message.replace("\n", " ").replace('"', "'")
+        line = f'ts={stamp} level={record.levelname.lower()} logger={record.name} action="{text}"'
+        if record.exc_info:
+            line += " exception=" + json.dumps(self.formatException(record.exc_info))
+        return line

@@ -16,7 +16,7 @@ import psycopg
 import redis
 
 from leaderboard import DB_DIR, config, migrate, redisconn, sqlapi
-from leaderboard.errors import cannot_connect
+from leaderboard.errors import cannot_connect, proxy_without_shards
 from leaderboard.index.keys import Keys
 from leaderboard.index.rebuild import rebuild_all
 from leaderboard.index.writer import IndexWriter
@@ -38,6 +38,9 @@ def run_cli(settings: config.Settings, args: argparse.Namespace) -> int:
         else [(settings.database_url, None)]
     )
     with conn:
+        if not settings.shard_urls and sqlapi.is_proxy(conn):
+            # the schema check, VACUUM and index rebuild run on each shard
+            raise proxy_without_shards("seed", "seed the deployment")
         for url, _ in parts:
             with _connect(url) as shard:
                 migrate.check_schema(shard)

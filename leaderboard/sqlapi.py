@@ -5,6 +5,7 @@ Errors come back as domain errors (leaderboard.errors); the caller owns the tran
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -227,6 +228,9 @@ def player_sessions(
     return _rows(conn, "select * from lb.player_sessions(%s, %s)", (user_id, limit))
 
 
+_REMOTE_NOTICE = re.compile(r"^.*?\[[^\]]*\] REMOTE NOTICE:\s*")
+
+
 def seed(
     conn: psycopg.Connection,
     users: int,
@@ -238,7 +242,9 @@ def seed(
 
     def on_notice(diag: psycopg.errors.Diagnostic) -> None:
         if progress and diag.message_primary:
-            progress(diag.message_primary)
+            # through PL/Proxy each shard's NOTICE arrives wrapped as
+            # "<function>: [<db>] REMOTE NOTICE: <message>"; the message is what reads well
+            progress(_REMOTE_NOTICE.sub("", diag.message_primary))
 
     conn.add_notice_handler(on_notice)
     try:
@@ -255,6 +261,14 @@ def clear_all(conn: psycopg.Connection) -> None:
 
 def applied_migrations(conn: psycopg.Connection) -> set[str]:
     return {row["id"] for row in _rows(conn, "select id from lb.schema_migrations() as id", ())}
+
+
+def is_proxy(conn: psycopg.Connection) -> bool:
+    """Whether the database is a PL/Proxy front of shards (db/proxy), which keeps no data."""
+    row = conn.execute(
+        "select to_regnamespace('lb_proxy') is not null and to_regclass('lb.boards') is null"
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def has_players(conn: psycopg.Connection) -> bool:

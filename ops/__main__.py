@@ -106,8 +106,6 @@ def run(shards: int | None = None, redis_cluster: bool = False) -> int:
     except subprocess.CalledProcessError as exc:
         return exc.returncode
     finally:
-        if started:  # what it started stops with it: nothing for another terminal to find
-            local.forget_services()
         for service in reversed(started):
             service.stop()
             print(f"stopped {type(service).__name__} on port {service.port}", flush=True)
@@ -211,12 +209,21 @@ def main(argv: list[str] | None = None) -> int:
             for key, value in env.items():
                 print(f"export {key}={value}")
         elif command == "down":
-            local.forget_services()
-            local.redis().stop()
-            local.redis_cluster().stop()
-            for cluster in local.initialized_shards():
-                cluster.stop()
-            local.postgres().stop()
+            servers = [
+                local.redis(),
+                local.redis_cluster(),
+                *local.initialized_shards(),
+                local.postgres(),
+            ]
+            stopped = 0
+            for server in servers:
+                nodes = getattr(server, "nodes", [server])  # a cluster: any node running
+                if any(node.running() for node in nodes):
+                    server.stop()
+                    stopped += 1
+                    print(f"stopped {type(server).__name__} on port {server.port}")
+            if not stopped:
+                print("nothing was running")
         elif command == "status":
             status()
         elif command == "redis-acl":

@@ -20,15 +20,14 @@ DATABASE = "leaderboard"
 
 def record_services(env: dict[str, str]) -> None:
     """Write where the servers just started are (config.local_services), so that commands
-    in another terminal find them with nothing set."""
+    in another terminal find them with nothing set. The record stays when they stop: it says
+    where they run when they run (a command then fails with how to start them), and that a
+    shell's DATABASE_URL naming them is not another server (`python -m ops up` there starts
+    them again)."""
     lines = [f"{key}={env[key]}\n" for key in config.SERVICE_VARIABLES if env.get(key)]
     if lines:
         VAR.mkdir(parents=True, exist_ok=True)
         (VAR / config.SERVICES_FILE).write_text("".join(lines))
-
-
-def forget_services() -> None:
-    (VAR / config.SERVICES_FILE).unlink(missing_ok=True)
 
 
 def postgres() -> LocalPostgres:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -110,9 +111,19 @@ class CpuMeter:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port below Linux's ephemeral range (32768 up). A server on an
+    ephemeral port can lose it while it restarts: a client retrying its connection meanwhile
+    may be given that very port as its own and connect to itself (TCP simultaneous open),
+    and the server then cannot bind it (the chaos soak's Redis did, once)."""
+    for _ in range(1000):
+        port = random.randint(10_000, 32_000)  # noqa: S311 -- not a secret
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 def get_json(url: str) -> dict:

@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from leaderboard import config, migrate
+from leaderboard import config, logs, migrate
 from ops.postgres import bin_dir
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "db" / "schema.sql"
@@ -49,6 +49,7 @@ def write(database_url: str) -> Path:
 
 def main() -> None:
     """Write db/schema.sql from a scratch database migrated on $DATABASE_URL's server."""
+    logs.setup()
     server = config.Settings.from_env().database_url
     scratch = f"lb_schema_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(server, autocommit=True) as admin:

@@ -175,6 +175,13 @@ def markdown(r: dict[str, Any]) -> str:
         "through the next.",
         "",
     ]
+    if r["scale"]["name"] != "full":
+        lines += [
+            "At this scale the run checks that the harness works; its verdicts compare "
+            "figures a small database cannot reach, and mean something only at full scale "
+            "(`make bench SCALE=full`).",
+            "",
+        ]
     if "seed" in r:
         s = r["seed"]
         lines += [

@@ -91,8 +91,8 @@ def run(bench: Bench) -> dict[str, Any]:
         for name in PATHS
     }
     return {
-        "server": f"granian (WSGI), {workers} workers x {threads} blocking threads: "
-        "`leaderboard web` defaults on this machine, RATE_LIMIT=off",
+        "server": f"granian (RSGI, the transport web.server), {workers} workers x {threads} "
+        "app threads: `leaderboard web` defaults on this machine, RATE_LIMIT=off",
         "servers": servers,
         "closed_loop_32": closed,
         "open_loop": quiet,

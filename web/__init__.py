@@ -15,6 +15,7 @@ from flask import Flask, request
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from leaderboard import config, logs
 from web import api, boards_api, dashboard, errors, monitoring, openapi, server, stream
@@ -46,6 +47,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logs.setup(settings.log_level)
 
     app = Flask(__name__)
+    if settings.web_trusted_proxies:
+        # the client's address as the nearest trusted proxy saw it: what the rate limit and
+        # the live-stream share key on (a header from further out could be the client's own)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.web_trusted_proxies)  # type: ignore[method-assign]
     app.config.update(
         SETTINGS=settings,
         MAX_CONTENT_LENGTH=errors.MAX_BODY_BYTES,

@@ -15,6 +15,7 @@ def index():
     return render_template(
         "index.html",
         development=settings.development,
+        admin_token=bool(settings.admin_tokens),
         refresh_ms=settings.refresh_interval_ms,
         game_modes=GAME_MODES,
         max_score=MAX_SCORE,

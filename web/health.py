@@ -53,6 +53,14 @@ class HealthReport:
         return failed + [f"shard_{n}" for n in self.shards_down]
 
     @property
+    def warnings(self) -> list[str]:
+        """Not down, but one failure from it: a Redis Cluster node down while the cluster
+        still serves every slot (a replica took over, or a replica itself is gone)."""
+        if not self.redis:
+            return []
+        return [f"redis_node {n['node']} is down" for n in self.redis_nodes if not n["up"]]
+
+    @property
     def mode(self) -> str:
         """Which degraded mode is on (README "Degraded modes")."""
         down = [

@@ -66,6 +66,8 @@ def health():
     }
     if down:
         body["down"] = down
+    if report.warnings:
+        body["warnings"] = report.warnings
     return jsonify(body), 200 if not down else 503
 
 

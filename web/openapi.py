@@ -203,6 +203,7 @@ class HealthResponse(BaseModel):
     mode: str
     checks: dict[str, Any]
     down: list[str] | None = None
+    warnings: list[str] | None = None
 
 
 MODELS: list[type[BaseModel]] = [

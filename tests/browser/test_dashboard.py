@@ -264,13 +264,15 @@ def test_every_development_control_does_what_it_says(server, page, conn):
     expect(result).to_have_text(re.compile(r"^Seeded 100 players and 500 sessions in "))
     assert players() == 100
 
-    # the board's countdown: an all-time board has none
+    # the board's countdown: an all-time board has none, and no previous period to pick
     expect(page.locator("#reset-in")).to_be_hidden()
-    # the player's sessions are dated like the board's period: 5 Dec 2026, 01:29:31
+    expect(page.locator('input[name="period"][value="previous"]')).to_be_disabled()
+    # the player's sessions are dated like the board's period, with the zone named:
+    # 5 Dec 2026, 01:29:31 UTC
     page.fill("#search-id", "1")
     page.click("#search-form button")
     expect(page.locator("#sessions li").first).to_have_text(
-        re.compile(r" · \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2}$")
+        re.compile(r" · \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2} \S+$")
     )
     expect(page.locator("#last-updated")).to_have_text(re.compile(r"^\d{2}:\d{2}:\d{2}$"))
     assert not [url for url in requested if url.endswith("/favicon.ico")]

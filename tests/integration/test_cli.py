@@ -91,7 +91,7 @@ def test_unreachable_database_is_exit_3():
 
 
 def test_create_login_makes_a_member_with_the_groups_timeouts(conn, database_url):
-    env = {"DATABASE_URL": database_url, "GAME_PW": "s3cret-pw"}
+    env = {"DATABASE_URL": database_url, "GAME_PW": "s3cret-pw-long-enough"}
     result = cli(
         "create-login",
         "cli_game_login",
@@ -124,12 +124,22 @@ def test_create_login_makes_a_member_with_the_groups_timeouts(conn, database_url
         (["Bad-Name", "--role", "web"], "name must match"),
         (["lb_sneaky", "--role", "web"], "must not start with lb_"),
         (["ok_name", "--role", "web", "--password-env", "NO_SUCH_VAR_123"], "is empty or unset"),
+        (
+            ["ok_name", "--role", "web", "--password-env", "SHORT_PW"],
+            "the password in SHORT_PW must be at least 16 characters",
+        ),
     ],
 )
 def test_create_login_rejects_bad_input(database_url, args, message):
-    result = cli("create-login", *args, env={"DATABASE_URL": database_url})
+    result = cli(
+        "create-login", *args, env={"DATABASE_URL": database_url, "SHORT_PW": "fifteen-chars!!"}
+    )
     assert result.returncode == 2
     assert message in result.stderr
+    with psycopg.connect(database_url) as conn:
+        assert not conn.execute(
+            "select 1 from pg_roles where rolname = %s", (args[0].lower(),)
+        ).fetchone()
 
 
 @pytest.mark.parametrize(

@@ -94,7 +94,7 @@ def test_recompute_rewrites_a_board_from_the_log(database_url, conn):
         ),
         (["create", "x", "--ends-at", "tomorrow"], "--ends-at must be an ISO 8601 time"),
         (["create", "global"], "is already taken"),
-        (["update", "global", "--disable"], "cannot be set on board 'global'"),
+        (["update", "global", "--disable"], "--disable cannot be set on board 'global'"),
         (["update", "nope", "--disable"], "board 'nope' does not exist"),
         (["update", "global"], "nothing to change"),
         (["delete", "nope"], "board 'nope' does not exist"),

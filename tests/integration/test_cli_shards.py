@@ -3,6 +3,8 @@ topology's clusters."""
 
 from __future__ import annotations
 
+import re
+
 import psycopg
 import pytest
 
@@ -90,3 +92,24 @@ def test_verify_on_the_proxy_says_what_it_is_and_how_to_verify_the_shards(sharde
     assert each.stdout.count("redis: index_missing on global") == 2
     assert "shard 0:" in each.stdout
     assert "shard 1:" in each.stdout
+
+
+def test_seed_on_the_proxy_reports_progress_as_on_one_node(empty, redis_url):
+    """Issue 28: each step came wrapped in PL/Proxy's "lb.seed(..): [db] REMOTE NOTICE:"."""
+    assert setup(empty.proxy_url, empty.shard_urls).returncode == 0
+    env = {"DATABASE_URL": empty.proxy_url, "REDIS_URL": redis_url}
+    # without the shards, what to set instead of SCHEMA_OUT_OF_DATE, and nothing seeded
+    alone = cli("seed", "--users", "40", "--sessions", "120", "--no-index", env=env)
+    assert alone.returncode == 2, alone.stderr
+    assert "is the proxy of a sharded deployment" in alone.stderr
+    assert "LEADERBOARD_SHARD_URLS" in alone.stderr
+    for url in empty.shard_urls:
+        with psycopg.connect(url) as shard:
+            assert shard.execute("select count(*) from lb.users").fetchone()[0] == 0
+    env["LEADERBOARD_SHARD_URLS"] = ",".join(empty.shard_urls)
+    result = cli("seed", "--users", "40", "--sessions", "120", "--no-index", env=env)
+    assert result.returncode == 0, result.stderr
+    assert re.search(
+        r"^seed: \d+ players and \d+ sessions on shard 1 of 2 in ", result.stdout, re.M
+    )
+    assert "REMOTE NOTICE" not in result.stdout + result.stderr

@@ -95,6 +95,8 @@ def test_the_app_on_a_cluster_serves_ranks_equal_to_sql_and_survives_a_master_fa
         health = client.get("/health").json
         assert health["checks"]["redis"] is True
         assert sum(n["role"] == "master" and n["up"] for n in health["checks"]["redis_nodes"]) == 3
+        # still serving, but one failure closer to down: said as a warning, not as down
+        assert any(f":{victim.port} is down" in w for w in health["warnings"])
         metrics = client.get("/metrics").get_data(as_text=True)
         assert f':{victim.port}",role="' in metrics
     victim.start()
@@ -130,6 +132,7 @@ def test_on_a_cluster_the_cached_top_10_is_built_and_its_events_reach_the_stream
             nodes = health["checks"]["redis_nodes"]
             assert sorted(n["role"] for n in nodes) == ["master"] * 3 + ["replica"] * 3
             assert all(n["up"] for n in nodes)
+            assert "warnings" not in health
             assert sum(n.get("slots", 0) for n in nodes) == 16384
     finally:
         events.unsubscribe(stream)

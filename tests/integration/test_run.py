@@ -38,10 +38,16 @@ def start(args, env):
 
 
 def launch(
-    command: str, database_url: str, redis_url: str, workers: int = 1, threads: int = 4, **extra
+    command: str,
+    database_url: str,
+    redis_url: str,
+    workers: int = 1,
+    threads: int = 4,
+    port: int | None = None,
+    **extra,
 ):
-    """`leaderboard COMMAND` (or `ops run`) on a free port; (process, log, base URL)."""
-    port = free_port()
+    """`leaderboard COMMAND` (or `ops run`) on `port` or a free one; (process, log, base URL)."""
+    port = port or free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -125,9 +131,19 @@ def read_to_end(response) -> bytes:
 def test_web_ends_open_streams_at_once_on_sigterm(database_url, redis_url):
     """Stopping the server with dashboards open: the streams end and the workers stop by
     themselves, instead of being killed once the server's grace period is over."""
-    proc, log, base = launch("web", database_url, redis_url, 2, 8)
+    port = free_port()
+    # a folder of metric files from an earlier run on this port: emptied at start (a new
+    # temporary folder each start was left behind every time)
+    metrics = os.path.join(tempfile.gettempdir(), f"leaderboard-metrics-{port}")
+    os.makedirs(metrics, exist_ok=True)
+    with open(os.path.join(metrics, "counter_1.db"), "w") as stale:
+        stale.write("from an earlier run")
+    # 32 threads: 16 streams a worker, 4 of them from one address (the four below fit even
+    # when they all reach one worker)
+    proc, log, base = launch("web", database_url, redis_url, 2, 32, port=port)
     try:
         wait_until(lambda: get(f"{base}/livez")[0] == 200, timeout=30, message="serving")
+        assert "counter_1.db" not in os.listdir(metrics)
         # both workers up (one may answer while the other still loads the app; a worker
         # signalled while it starts is granian's to handle, not what this test is about)
         wait_until(
@@ -135,6 +151,7 @@ def test_web_ends_open_streams_at_once_on_sigterm(database_url, redis_url):
             message="both workers",
         )
         streams = [open_stream(base) for _ in range(4)]
+        assert os.listdir(metrics)  # the workers' metric files
     finally:
         proc.send_signal(signal.SIGTERM)
     tails = [read_to_end(s) for s in streams]
@@ -283,3 +300,17 @@ def test_ops_run_with_shards_serves_a_sharded_deployment_on_a_redis_cluster(tmp_
     # the clusters' data: under the test's directory, or where the postgres user can reach
     # (/var/tmp/leaderboard-<digest> when the test's directory is root's own)
     shutil.rmtree(data_root_for(var).parent, ignore_errors=True)
+
+
+def test_ops_down_says_what_it_did(tmp_path):
+    """`python -m ops down` printed nothing, whether or not anything had been running."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ops", "down"],
+        check=False,
+        env={**os.environ, "LB_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "nothing was running\n"

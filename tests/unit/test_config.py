@@ -73,6 +73,20 @@ def test_commands_find_the_servers_make_run_started(tmp_path):
     assert mine.shard_urls == ()  # the recorded deployment is not mixed into another
 
 
+def test_a_url_naming_the_recorded_servers_is_not_another_server(tmp_path):
+    """`source ./activate` exports the recorded URLs; `python -m ops up` in that shell then
+    refused to start the local servers, taking them for servers of the user's own."""
+    from leaderboard.config import LocalServices
+
+    recorded = "postgresql://postgres@127.0.0.1:5433/leaderboard"
+    (tmp_path / "services.env").write_text(f"DATABASE_URL={recorded}\nREDIS_URL=redis://x:6380/0\n")
+    env = {"LB_VAR_DIR": str(tmp_path), "DATABASE_URL": recorded, "REDIS_URL": "redis://y/0"}
+    local = LocalServices.from_env(env)
+    assert local.database_url == ""  # the local servers: start them
+    assert local.redis_url == "redis://y/0"  # another server: use it
+    assert LocalServices.from_env({**env, "LB_VAR_DIR": str(tmp_path / "none")}).database_url
+
+
 def test_progress_is_silent_when_stderr_is_not_a_terminal(capsys):
     """Long commands show a bar on a terminal and nothing in a log, a pipe or CI."""
     from leaderboard import progress

@@ -23,9 +23,12 @@ const state = {
 
 const $ = (id) => document.getElementById(id);
 const fmt = (n) => (n === null || n === undefined ? "—" : Number(n).toLocaleString("en-US"));
-// every time on the page in one style: 30 Nov 2026, 00:00 (with seconds where they matter)
-const when = (iso, seconds) => new Date(iso).toLocaleString("en-GB",
-  { dateStyle: "medium", timeStyle: seconds ? "medium" : "short" });
+// every time on the page in one style, with its zone: 30 Nov 2026, 00:00 UTC (seconds
+// where they matter); the browser's own zone, named
+const when = (iso, seconds) => new Date(iso).toLocaleString("en-GB", {
+  day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+  second: seconds ? "2-digit" : undefined, timeZoneName: "short",
+});
 const timeOfDay = (iso) => new Date(iso).toLocaleTimeString("en-GB");
 
 async function call(path, options = {}) {
@@ -138,10 +141,23 @@ function tick() {
 
 // -- boards and periods ---------------------------------------------------------------------
 
+function duration(iso) {
+  // P28D -> "28 days", PT1H30M -> "1 h 30 min": a board's period length, in words
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$/.exec(iso || "");
+  if (!m) return iso;
+  const parts = [];
+  if (m[1]) parts.push(`${m[1]} day${m[1] === "1" ? "" : "s"}`);
+  if (m[2]) parts.push(`${m[2]} h`);
+  if (m[3]) parts.push(`${m[3]} min`);
+  if (m[4]) parts.push(`${m[4]} s`);
+  return parts.join(" ") || iso;
+}
+
 function describeRules(b) {
   const mode = b.game_mode ? `${b.game_mode} only` : "every mode";
   const what = b.aggregate === "best" ? "best score" : "sum of scores";
-  const reset = b.reset === "fixed" ? `every ${b.reset_every}` : b.reset === "never" ? "all time" : b.reset;
+  const reset = b.reset === "fixed" ? `every ${duration(b.reset_every)}`
+    : b.reset === "never" ? "all time" : b.reset;
   return `${what} · ${mode} · ${reset}${b.tie_break === "earliest" ? " · ties: first to reach" : ""}`;
 }
 
@@ -149,6 +165,13 @@ function showBoard() {
   const b = state.boards.get(state.board);
   if (!b) return;
   $("board-rules").textContent = describeRules(b);
+  // a board that never resets has no previous period to pick
+  const previous = document.querySelector('input[name="period"][value="previous"]');
+  previous.disabled = b.reset === "never";
+  if (previous.disabled && state.period === "previous") {
+    state.period = "current";
+    document.querySelector('input[name="period"][value="current"]').checked = true;
+  }
   state.nextResetAt = b.next_reset_at ? Date.parse(b.next_reset_at) : null;
   if (state.period === "current") showPeriod(b.period);
   for (const el of document.querySelectorAll(".board-name")) el.textContent = `on ${state.board}`;
