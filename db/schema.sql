@@ -58,6 +58,61 @@ CREATE TYPE lb.board_info AS (
 ALTER TYPE lb.board_info OWNER TO lb_owner;
 
 --
+-- Name: _actor(text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._actor(p_claimed text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $_$
+begin
+    if p_claimed is not null and pg_has_role(session_user, 'lb_web', 'member') then
+        if p_claimed !~ '^(key|login|token):[A-Za-z0-9_.@-]{1,63}$' then
+            perform lb._invalid_argument(
+                'p_actor', 'must be key:<name>, login:<name> or token:<name>', p_claimed
+            );
+        end if;
+        return p_claimed;
+    end if;
+    return 'login:' || session_user;
+end;
+$_$;
+
+
+ALTER FUNCTION lb._actor(p_claimed text) OWNER TO lb_owner;
+
+--
+-- Name: _audit(text, text, text, text, jsonb); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._audit(p_actor text, p_action text, p_subject text, p_reason text, p_details jsonb) RETURNS void
+    LANGUAGE sql
+    AS $$
+    insert into lb.audit_log (actor, action, subject, reason, details)
+    values (p_actor, p_action, p_subject, p_reason, coalesce(p_details, '{}'));
+$$;
+
+
+ALTER FUNCTION lb._audit(p_actor text, p_action text, p_subject text, p_reason text, p_details jsonb) OWNER TO lb_owner;
+
+--
+-- Name: _audit_log_append_only(); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._audit_log_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    raise exception using
+        errcode = 'LB012',
+        message = 'the audit log is append-only: its entries cannot be changed or removed',
+        hint = 'record a new entry instead';
+end;
+$$;
+
+
+ALTER FUNCTION lb._audit_log_append_only() OWNER TO lb_owner;
+
+--
 -- Name: _max_reset_every(); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -274,6 +329,27 @@ $$;
 
 
 ALTER FUNCTION lb._check_board_range(p_board lb.boards) OWNER TO lb_owner;
+
+--
+-- Name: _check_key_name(text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._check_key_name(p_key_name text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $_$
+begin
+    if p_key_name is null or p_key_name !~ '^[a-z0-9][a-z0-9_.-]{0,62}$' then
+        perform lb._invalid_argument(
+            'p_key_name',
+            'must be 1 to 63 of a-z, 0-9, _, . and -, starting with a letter or digit',
+            p_key_name
+        );
+    end if;
+end;
+$_$;
+
+
+ALTER FUNCTION lb._check_key_name(p_key_name text) OWNER TO lb_owner;
 
 --
 -- Name: _check_page(integer, integer); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -576,6 +652,28 @@ $$;
 ALTER FUNCTION lb._invalid_game_mode(p_game_mode text) OWNER TO lb_owner;
 
 --
+-- Name: _key_not_found(text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._key_not_found(p_key_name text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    raise exception using
+        errcode = 'no_data_found',
+        message = case
+            when exists (select from lb.server_keys as k where k.name = p_key_name)
+                then format('key %L is revoked', p_key_name)
+            else format('key %L does not exist', p_key_name)
+        end,
+        column = 'p_key_name';
+end;
+$$;
+
+
+ALTER FUNCTION lb._key_not_found(p_key_name text) OWNER TO lb_owner;
+
+--
 -- Name: _max_key_length(); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -682,6 +780,21 @@ $$;
 
 
 ALTER FUNCTION lb._move_in_histogram(p_board_no integer, p_period timestamp with time zone, p_old_value bigint, p_new_value bigint) OWNER TO lb_owner;
+
+--
+-- Name: _new_key_secret(); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._new_key_secret() RETURNS text
+    LANGUAGE sql
+    AS $$
+    select 'lbk_' || left(
+        replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 64
+    );
+$$;
+
+
+ALTER FUNCTION lb._new_key_secret() OWNER TO lb_owner;
 
 --
 -- Name: _next_session_id(); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -1449,6 +1562,79 @@ $$;
 ALTER FUNCTION lb._wake_bridge() OWNER TO lb_owner;
 
 --
+-- Name: audit_entries(text, text, timestamp with time zone, integer, bigint); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.audit_entries(p_subject text DEFAULT NULL::text, p_action text DEFAULT NULL::text, p_since timestamp with time zone DEFAULT NULL::timestamp with time zone, p_limit integer DEFAULT 50, p_before bigint DEFAULT NULL::bigint) RETURNS TABLE(audit_id bigint, at timestamp with time zone, actor text, action text, subject text, reason text, details jsonb)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if p_limit is null or p_limit not between 1 and lb._max_page() then
+        perform lb._invalid_argument(
+            'p_limit', format('must be from 1 to %s', lb._max_page()), p_limit::text
+        );
+    end if;
+    return query
+    select a.audit_id, a.at, a.actor, a.action, a.subject, a.reason, a.details
+    from lb.audit_log as a
+    where
+        (p_subject is null or a.subject = p_subject)
+        and (p_action is null or a.action = p_action)
+        and (p_since is null or a.at >= p_since)
+        and (p_before is null or a.audit_id < p_before)
+    order by a.audit_id desc
+    limit p_limit;
+end;
+$$;
+
+
+ALTER FUNCTION lb.audit_entries(p_subject text, p_action text, p_since timestamp with time zone, p_limit integer, p_before bigint) OWNER TO lb_owner;
+
+--
+-- Name: authenticate_key(bytea, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.authenticate_key(p_key_hash bytea, p_game_mode text) RETURNS TABLE(writer text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+    v_key lb.server_keys%rowtype;
+begin
+    select k.* into v_key
+    from lb.server_keys as k
+    where
+        k.revoked_at is null
+        and (k.key_hash = p_key_hash or (k.previous_hash = p_key_hash and k.previous_until > clock_timestamp()));
+    if not found then
+        raise exception using
+            errcode = 'LB010',
+            message = 'the server key is not valid: unknown, revoked, or replaced by a rotation';
+    end if;
+    if v_key.game_modes is not null and not coalesce(p_game_mode = any(v_key.game_modes), false) then
+        raise exception using
+            errcode = 'LB011',
+            message = format(
+                'key %L may submit only game modes %s, not %L',
+                v_key.name, array_to_string(v_key.game_modes, ', '), p_game_mode
+            ),
+            column = 'p_game_mode';
+    end if;
+    if v_key.last_used_at is null or v_key.last_used_at < clock_timestamp() - interval '1 minute' then
+        update lb.server_keys as k
+        set last_used_at = clock_timestamp()
+        where k.name = v_key.name and (k.last_used_at is null or k.last_used_at < clock_timestamp() - interval '1 minute');
+    end if;
+    return query select 'key:' || v_key.name;
+end;
+$$;
+
+
+ALTER FUNCTION lb.authenticate_key(p_key_hash bytea, p_game_mode text) OWNER TO lb_owner;
+
+--
 -- Name: board_entry_periods(integer); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -1768,6 +1954,57 @@ $_$;
 ALTER FUNCTION lb.create_board(p_board_id text, p_game_mode text, p_aggregate text, p_reset text, p_time_zone text, p_tie_break text, p_retain_periods integer, p_reset_every interval, p_reset_anchor timestamp without time zone, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_enabled boolean, p_backfill boolean) OWNER TO lb_owner;
 
 --
+-- Name: create_key(text, text[], text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.create_key(p_key_name text, p_game_modes text[] DEFAULT NULL::text[], p_actor text DEFAULT NULL::text) RETURNS TABLE(key_name text, secret text, game_modes text[], created_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+    v_actor text := lb._actor(p_actor);
+    v_secret text := lb._new_key_secret();
+    v_modes text[];
+    v_created timestamptz;
+begin
+    perform lb._check_key_name(p_key_name);
+    if p_game_modes is not null then
+        if cardinality(p_game_modes) = 0 then
+            perform lb._invalid_argument(
+                'p_game_modes', 'must name at least one game mode, or be null for every mode', '{}'
+            );
+        end if;
+        for i in 1 .. cardinality(p_game_modes) loop
+            if not exists (select from lb.game_modes as m where m.game_mode = p_game_modes[i]) then
+                perform lb._invalid_game_mode(p_game_modes[i]);
+            end if;
+        end loop;
+        select array_agg(distinct m order by m) into v_modes from unnest(p_game_modes) as m;
+    end if;
+    begin
+        insert into lb.server_keys (name, key_hash, game_modes, created_by)
+        values (p_key_name, sha256(convert_to(v_secret, 'UTF8')), v_modes, v_actor)
+        returning created_at into v_created;
+    exception when unique_violation then
+        raise exception using
+            errcode = 'unique_violation',
+            message = format('key %L already exists', p_key_name),
+            hint = 'rotate it for a new secret, or choose another name',
+            column = 'p_key_name';
+    end;
+    perform lb._audit(
+        v_actor, 'key_created', 'key:' || p_key_name, null,
+        jsonb_build_object('after', jsonb_build_object('game_modes', v_modes))
+    );
+    return query select p_key_name, v_secret, v_modes, v_created;
+end;
+$$;
+
+
+ALTER FUNCTION lb.create_key(p_key_name text, p_game_modes text[], p_actor text) OWNER TO lb_owner;
+
+--
 -- Name: create_player(text); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -1880,7 +2117,7 @@ begin
             inner join pg_db_role_setting as s on s.setrole = g.oid and s.setdatabase = 0
             cross join lateral unnest(s.setconfig) as c (setting)
             where
-                g.rolname in ('lb_game_server', 'lb_web', 'lb_proxy')
+                g.rolname in ('lb_game_server', 'lb_web', 'lb_proxy', 'lb_moderator')
                 and pg_has_role(a.usesysid, g.oid, 'member')
         ) as l
         where
@@ -2021,6 +2258,25 @@ $$;
 
 
 ALTER FUNCTION lb.limits() OWNER TO lb_owner;
+
+--
+-- Name: list_keys(); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.list_keys() RETURNS TABLE(key_name text, game_modes text[], created_at timestamp with time zone, created_by text, rotated_at timestamp with time zone, previous_valid_until timestamp with time zone, revoked_at timestamp with time zone, last_used_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select
+        k.name, k.game_modes, k.created_at, k.created_by, k.rotated_at,
+        case when k.previous_until > clock_timestamp() then k.previous_until end,
+        k.revoked_at, k.last_used_at
+    from lb.server_keys as k
+    order by k.revoked_at is not null, k.name;
+$$;
+
+
+ALTER FUNCTION lb.list_keys() OWNER TO lb_owner;
 
 --
 -- Name: player_names(bigint[]); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -2640,6 +2896,82 @@ $$;
 ALTER FUNCTION lb.repair_histogram(p_board text, p_period timestamp with time zone) OWNER TO lb_owner;
 
 --
+-- Name: revoke_key(text, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.revoke_key(p_key_name text, p_actor text DEFAULT NULL::text) RETURNS TABLE(key_name text, revoked_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+    v_actor text := lb._actor(p_actor);
+    v_key lb.server_keys%rowtype;
+begin
+    perform lb._check_key_name(p_key_name);
+    select k.* into v_key from lb.server_keys as k where k.name = p_key_name for update;
+    if not found then
+        perform lb._key_not_found(p_key_name);
+    end if;
+    if v_key.revoked_at is null then
+        update lb.server_keys as k
+        set revoked_at = clock_timestamp(), previous_hash = null, previous_until = null
+        where k.name = p_key_name
+        returning k.revoked_at into v_key.revoked_at;
+        perform lb._audit(
+            v_actor, 'key_revoked', 'key:' || p_key_name, null,
+            jsonb_build_object('after', jsonb_build_object('revoked_at', v_key.revoked_at))
+        );
+    end if;
+    return query select p_key_name, v_key.revoked_at;
+end;
+$$;
+
+
+ALTER FUNCTION lb.revoke_key(p_key_name text, p_actor text) OWNER TO lb_owner;
+
+--
+-- Name: rotate_key(text, interval, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.rotate_key(p_key_name text, p_grace interval DEFAULT '00:00:00'::interval, p_actor text DEFAULT NULL::text) RETURNS TABLE(key_name text, secret text, previous_valid_until timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+    v_actor text := lb._actor(p_actor);
+    v_secret text := lb._new_key_secret();
+    v_now timestamptz := clock_timestamp();
+    v_until timestamptz;
+begin
+    perform lb._check_key_name(p_key_name);
+    if p_grace is null or p_grace < '0' or p_grace > '7 days' then
+        perform lb._invalid_argument('p_grace', 'must be from 0 to 7 days', p_grace::text);
+    end if;
+    v_until := case when p_grace > '0' then v_now + p_grace end;
+    update lb.server_keys as k
+    set
+        previous_hash = case when v_until is not null then k.key_hash end,
+        previous_until = v_until,
+        key_hash = sha256(convert_to(v_secret, 'UTF8')),
+        rotated_at = v_now
+    where k.name = p_key_name and k.revoked_at is null;
+    if not found then
+        perform lb._key_not_found(p_key_name);
+    end if;
+    perform lb._audit(
+        v_actor, 'key_rotated', 'key:' || p_key_name, null,
+        jsonb_build_object('after', jsonb_build_object('previous_valid_until', v_until))
+    );
+    return query select p_key_name, v_secret, v_until;
+end;
+$$;
+
+
+ALTER FUNCTION lb.rotate_key(p_key_name text, p_grace interval, p_actor text) OWNER TO lb_owner;
+
+--
 -- Name: schema_migrations(); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -2773,6 +3105,41 @@ $$;
 ALTER FUNCTION lb.session_entries(p_session_id bigint) OWNER TO lb_owner;
 
 --
+-- Name: session_log(bigint, integer, bigint); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.session_log(p_user_id bigint, p_limit integer DEFAULT 20, p_before bigint DEFAULT NULL::bigint) RETURNS TABLE(session_id bigint, score integer, game_mode text, played_at timestamp with time zone, written_by text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if p_user_id is null or p_user_id <= 0 then
+        perform lb._invalid_argument('p_user_id', 'must be a positive integer', p_user_id::text);
+    end if;
+    if p_limit is null or p_limit not between 1 and lb._max_page() then
+        perform lb._invalid_argument(
+            'p_limit', format('must be an integer from 1 to %s', lb._max_page()), p_limit::text
+        );
+    end if;
+    if not exists (select from lb.users as u where u.id = p_user_id) then
+        raise exception using
+            errcode = 'no_data_found',
+            message = format('player %s does not exist', p_user_id),
+            column = 'p_user_id';
+    end if;
+    return query
+    select s.id, s.score, s.game_mode, s.played_at, s.written_by
+    from lb.game_sessions as s
+    where s.user_id = p_user_id and (p_before is null or s.id < p_before)
+    order by s.played_at desc, s.id desc
+    limit p_limit;
+end;
+$$;
+
+
+ALTER FUNCTION lb.session_log(p_user_id bigint, p_limit integer, p_before bigint) OWNER TO lb_owner;
+
+--
 -- Name: shard_info(); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -2801,10 +3168,10 @@ $$;
 ALTER FUNCTION lb.shard_status() OWNER TO lb_owner;
 
 --
--- Name: submit_score(bigint, integer, text, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+-- Name: submit_score(bigint, integer, text, text, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
-CREATE FUNCTION lb.submit_score(p_user_id bigint, p_score integer, p_game_mode text DEFAULT 'classic'::text, p_idempotency_key text DEFAULT NULL::text) RETURNS TABLE(session_id bigint, user_id bigint, score integer, total_score bigint)
+CREATE FUNCTION lb.submit_score(p_user_id bigint, p_score integer, p_game_mode text DEFAULT 'classic'::text, p_idempotency_key text DEFAULT NULL::text, p_actor text DEFAULT NULL::text) RETURNS TABLE(session_id bigint, user_id bigint, score integer, total_score bigint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
@@ -2878,8 +3245,8 @@ begin
     -- finishes before the backfill reads or reads the board list after the new board is
     -- committed. Either way its session counts once.
     v_now := lb._now();
-    insert into lb.game_sessions (user_id, score, game_mode, played_at)
-    select p_user_id, p_score, p_game_mode, v_now
+    insert into lb.game_sessions (user_id, score, game_mode, played_at, written_by)
+    select p_user_id, p_score, p_game_mode, v_now, lb._actor(p_actor)
     where
         exists (select from lb.users as u where u.id = p_user_id)
         and exists (select from lb.game_modes as m where m.game_mode = p_game_mode)
@@ -3008,7 +3375,7 @@ end;
 $$;
 
 
-ALTER FUNCTION lb.submit_score(p_user_id bigint, p_score integer, p_game_mode text, p_idempotency_key text) OWNER TO lb_owner;
+ALTER FUNCTION lb.submit_score(p_user_id bigint, p_score integer, p_game_mode text, p_idempotency_key text, p_actor text) OWNER TO lb_owner;
 
 --
 -- Name: top_players(integer, integer, text, timestamp with time zone); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -3199,6 +3566,37 @@ $$;
 ALTER FUNCTION lb.verify_board(p_board text, p_period timestamp with time zone) OWNER TO lb_owner;
 
 --
+-- Name: audit_log; Type: TABLE; Schema: lb; Owner: lb_owner
+--
+
+CREATE TABLE lb.audit_log (
+    audit_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    subject text,
+    reason text,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL
+);
+
+
+ALTER TABLE lb.audit_log OWNER TO lb_owner;
+
+--
+-- Name: audit_log_audit_id_seq; Type: SEQUENCE; Schema: lb; Owner: lb_owner
+--
+
+ALTER TABLE lb.audit_log ALTER COLUMN audit_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME lb.audit_log_audit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: board_buckets; Type: TABLE; Schema: lb; Owner: lb_owner
 --
 
@@ -3299,6 +3697,7 @@ CREATE TABLE lb.game_sessions (
     score integer NOT NULL,
     game_mode text NOT NULL,
     played_at timestamp with time zone DEFAULT now() NOT NULL,
+    written_by text,
     CONSTRAINT game_sessions_score_check CHECK (((score >= 0) AND (score <= 1000000)))
 );
 
@@ -3338,6 +3737,28 @@ CREATE TABLE lb.idempotency_keys (
 ALTER TABLE lb.idempotency_keys OWNER TO lb_owner;
 
 --
+-- Name: server_keys; Type: TABLE; Schema: lb; Owner: lb_owner
+--
+
+CREATE TABLE lb.server_keys (
+    name text NOT NULL,
+    key_hash bytea NOT NULL,
+    previous_hash bytea,
+    previous_until timestamp with time zone,
+    game_modes text[],
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    created_by text NOT NULL,
+    rotated_at timestamp with time zone,
+    revoked_at timestamp with time zone,
+    last_used_at timestamp with time zone,
+    CONSTRAINT server_keys_hash_check CHECK ((octet_length(key_hash) = 32)),
+    CONSTRAINT server_keys_name_check CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text))
+);
+
+
+ALTER TABLE lb.server_keys OWNER TO lb_owner;
+
+--
 -- Name: users; Type: TABLE; Schema: lb; Owner: lb_owner
 --
 
@@ -3363,6 +3784,14 @@ ALTER TABLE lb.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
+
+
+--
+-- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: lb; Owner: lb_owner
+--
+
+ALTER TABLE ONLY lb.audit_log
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (audit_id);
 
 
 --
@@ -3430,6 +3859,30 @@ ALTER TABLE ONLY lb.idempotency_keys
 
 
 --
+-- Name: server_keys server_keys_key_hash_key; Type: CONSTRAINT; Schema: lb; Owner: lb_owner
+--
+
+ALTER TABLE ONLY lb.server_keys
+    ADD CONSTRAINT server_keys_key_hash_key UNIQUE (key_hash);
+
+
+--
+-- Name: server_keys server_keys_pkey; Type: CONSTRAINT; Schema: lb; Owner: lb_owner
+--
+
+ALTER TABLE ONLY lb.server_keys
+    ADD CONSTRAINT server_keys_pkey PRIMARY KEY (name);
+
+
+--
+-- Name: server_keys server_keys_previous_hash_key; Type: CONSTRAINT; Schema: lb; Owner: lb_owner
+--
+
+ALTER TABLE ONLY lb.server_keys
+    ADD CONSTRAINT server_keys_previous_hash_key UNIQUE (previous_hash);
+
+
+--
 -- Name: shard_config shard_config_pkey; Type: CONSTRAINT; Schema: lb; Owner: lb_owner
 --
 
@@ -3443,6 +3896,13 @@ ALTER TABLE ONLY lb.shard_config
 
 ALTER TABLE ONLY lb.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: audit_log_subject_idx; Type: INDEX; Schema: lb; Owner: lb_owner
+--
+
+CREATE INDEX audit_log_subject_idx ON lb.audit_log USING btree (subject, at DESC) WHERE (subject IS NOT NULL);
 
 
 --
@@ -3488,6 +3948,20 @@ CREATE CONSTRAINT TRIGGER _500_histogram_on_update AFTER UPDATE OF value ON lb.b
 
 
 --
+-- Name: audit_log audit_log_append_only; Type: TRIGGER; Schema: lb; Owner: lb_owner
+--
+
+CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON lb.audit_log FOR EACH ROW EXECUTE FUNCTION lb._audit_log_append_only();
+
+
+--
+-- Name: audit_log audit_log_no_truncate; Type: TRIGGER; Schema: lb; Owner: lb_owner
+--
+
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON lb.audit_log FOR EACH STATEMENT EXECUTE FUNCTION lb._audit_log_append_only();
+
+
+--
 -- Name: boards boards_game_mode_fkey; Type: FK CONSTRAINT; Schema: lb; Owner: lb_owner
 --
 
@@ -3518,6 +3992,28 @@ ALTER TABLE ONLY lb.idempotency_keys
 GRANT USAGE ON SCHEMA lb TO lb_game_server;
 GRANT USAGE ON SCHEMA lb TO lb_web;
 GRANT USAGE ON SCHEMA lb TO lb_bridge;
+GRANT USAGE ON SCHEMA lb TO lb_moderator;
+
+
+--
+-- Name: FUNCTION _actor(p_claimed text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._actor(p_claimed text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _audit(p_actor text, p_action text, p_subject text, p_reason text, p_details jsonb); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._audit(p_actor text, p_action text, p_subject text, p_reason text, p_details jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _audit_log_append_only(); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._audit_log_append_only() FROM PUBLIC;
 
 
 --
@@ -3581,6 +4077,13 @@ REVOKE ALL ON FUNCTION lb._bump_epoch() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION lb._check_board_range(p_board lb.boards) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _check_key_name(p_key_name text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._check_key_name(p_key_name text) FROM PUBLIC;
 
 
 --
@@ -3654,6 +4157,13 @@ REVOKE ALL ON FUNCTION lb._invalid_game_mode(p_game_mode text) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION _key_not_found(p_key_name text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._key_not_found(p_key_name text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _max_key_length(); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
@@ -3707,6 +4217,13 @@ REVOKE ALL ON FUNCTION lb._max_value() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION lb._move_in_histogram(p_board_no integer, p_period timestamp with time zone, p_old_value bigint, p_new_value bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _new_key_secret(); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._new_key_secret() FROM PUBLIC;
 
 
 --
@@ -3882,6 +4399,22 @@ REVOKE ALL ON FUNCTION lb._wake_bridge() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION audit_entries(p_subject text, p_action text, p_since timestamp with time zone, p_limit integer, p_before bigint); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.audit_entries(p_subject text, p_action text, p_since timestamp with time zone, p_limit integer, p_before bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.audit_entries(p_subject text, p_action text, p_since timestamp with time zone, p_limit integer, p_before bigint) TO lb_moderator;
+
+
+--
+-- Name: FUNCTION authenticate_key(p_key_hash bytea, p_game_mode text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.authenticate_key(p_key_hash bytea, p_game_mode text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.authenticate_key(p_key_hash bytea, p_game_mode text) TO lb_web;
+
+
+--
 -- Name: FUNCTION board_entry_periods(p_board_no integer); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
@@ -3936,6 +4469,14 @@ REVOKE ALL ON FUNCTION lb.configure_shard(p_shard integer, p_shards integer) FRO
 
 REVOKE ALL ON FUNCTION lb.create_board(p_board_id text, p_game_mode text, p_aggregate text, p_reset text, p_time_zone text, p_tie_break text, p_retain_periods integer, p_reset_every interval, p_reset_anchor timestamp without time zone, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_enabled boolean, p_backfill boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.create_board(p_board_id text, p_game_mode text, p_aggregate text, p_reset text, p_time_zone text, p_tie_break text, p_retain_periods integer, p_reset_every interval, p_reset_anchor timestamp without time zone, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_enabled boolean, p_backfill boolean) TO lb_web;
+
+
+--
+-- Name: FUNCTION create_key(p_key_name text, p_game_modes text[], p_actor text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.create_key(p_key_name text, p_game_modes text[], p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.create_key(p_key_name text, p_game_modes text[], p_actor text) TO lb_moderator;
 
 
 --
@@ -3994,6 +4535,14 @@ REVOKE ALL ON FUNCTION lb.limits() FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.limits() TO lb_game_server;
 GRANT ALL ON FUNCTION lb.limits() TO lb_web;
 GRANT ALL ON FUNCTION lb.limits() TO lb_bridge;
+
+
+--
+-- Name: FUNCTION list_keys(); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.list_keys() FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.list_keys() TO lb_moderator;
 
 
 --
@@ -4103,6 +4652,22 @@ GRANT ALL ON FUNCTION lb.repair_histogram(p_board text, p_period timestamp with 
 
 
 --
+-- Name: FUNCTION revoke_key(p_key_name text, p_actor text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.revoke_key(p_key_name text, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.revoke_key(p_key_name text, p_actor text) TO lb_moderator;
+
+
+--
+-- Name: FUNCTION rotate_key(p_key_name text, p_grace interval, p_actor text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.rotate_key(p_key_name text, p_grace interval, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.rotate_key(p_key_name text, p_grace interval, p_actor text) TO lb_moderator;
+
+
+--
 -- Name: FUNCTION schema_migrations(); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
@@ -4137,6 +4702,14 @@ GRANT ALL ON FUNCTION lb.session_entries(p_session_id bigint) TO lb_web;
 
 
 --
+-- Name: FUNCTION session_log(p_user_id bigint, p_limit integer, p_before bigint); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.session_log(p_user_id bigint, p_limit integer, p_before bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.session_log(p_user_id bigint, p_limit integer, p_before bigint) TO lb_moderator;
+
+
+--
 -- Name: FUNCTION shard_info(); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
@@ -4155,12 +4728,12 @@ GRANT ALL ON FUNCTION lb.shard_status() TO lb_web;
 
 
 --
--- Name: FUNCTION submit_score(p_user_id bigint, p_score integer, p_game_mode text, p_idempotency_key text); Type: ACL; Schema: lb; Owner: lb_owner
+-- Name: FUNCTION submit_score(p_user_id bigint, p_score integer, p_game_mode text, p_idempotency_key text, p_actor text); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
-REVOKE ALL ON FUNCTION lb.submit_score(p_user_id bigint, p_score integer, p_game_mode text, p_idempotency_key text) FROM PUBLIC;
-GRANT ALL ON FUNCTION lb.submit_score(p_user_id bigint, p_score integer, p_game_mode text, p_idempotency_key text) TO lb_game_server;
-GRANT ALL ON FUNCTION lb.submit_score(p_user_id bigint, p_score integer, p_game_mode text, p_idempotency_key text) TO lb_web;
+REVOKE ALL ON FUNCTION lb.submit_score(p_user_id bigint, p_score integer, p_game_mode text, p_idempotency_key text, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.submit_score(p_user_id bigint, p_score integer, p_game_mode text, p_idempotency_key text, p_actor text) TO lb_game_server;
+GRANT ALL ON FUNCTION lb.submit_score(p_user_id bigint, p_score integer, p_game_mode text, p_idempotency_key text, p_actor text) TO lb_web;
 
 
 --

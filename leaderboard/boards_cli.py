@@ -147,7 +147,7 @@ def run(settings: config.Settings, args: argparse.Namespace) -> int:
     if result is None:
         return 0
     if args.json:
-        print(json.dumps(result, default=_plain, indent=2))
+        print(json.dumps(result, default=plain, indent=2))
     else:
         _print(args.action, result)
     return 0
@@ -236,7 +236,7 @@ def local_time(raw: str | None, field: str) -> datetime | None:
     return moment
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Times and durations as the HTTP API shows them: 2026-11-30T00:00:00Z, P28D; a
     board's anchor, a local time, without a zone."""
     if isinstance(value, datetime):
@@ -263,9 +263,9 @@ def _print(action: str, result: Any) -> None:
             if key == "periods":
                 print("periods:", file=out)
                 for p in value:
-                    start = _plain(p["period_start"]) if p["period_start"] else "all time"
-                    end = _plain(p["period_end"]) if p["period_end"] else "-"
+                    start = plain(p["period_start"]) if p["period_start"] else "all time"
+                    end = plain(p["period_end"]) if p["period_end"] else "-"
                     print(f"  {start} .. {end}  players {p['players']}", file=out)
             else:
-                shown = _plain(value) if isinstance(value, timedelta | datetime) else value
+                shown = plain(value) if isinstance(value, timedelta | datetime) else value
                 print(f"{key}: {'-' if shown is None else shown}", file=out)

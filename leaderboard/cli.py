@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psycopg
 
-from leaderboard import boards_cli, config, logs, redisconn
+from leaderboard import boards_cli, config, keys_cli, logins, logs, redisconn
 from leaderboard.errors import (
     BoardExists,
     InvalidArgument,
@@ -172,13 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true", help="the full result as JSON")
     login = sub.add_parser(
         "create-login",
-        help="create a login role in lb_game_server, lb_web, lb_bridge or lb_proxy",
+        help="create a login role in lb_game_server, lb_web, lb_bridge, lb_proxy or lb_moderator",
         description="Create (or update) a PostgreSQL login role that is a member of one of the "
         "lb groups, with the group's time limits and a connection limit. Run it as an "
         "administrator (DATABASE_URL with CREATEROLE).",
     )
     login.add_argument("name", help="the login role's name")
-    login.add_argument("--role", required=True, choices=["game_server", "web", "bridge", "proxy"])
+    login.add_argument("--role", required=True, choices=list(logins.GROUPS))
     login.add_argument(
         "--password-env",
         metavar="VAR",
@@ -236,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     chaos.add_argument("--out", help="report directory (default perf/reports/chaos-<timestamp>)")
 
     boards_cli.add_parser(sub)
+    keys_cli.add_parser(sub)
 
     shards = sub.add_parser(
         "shards",
@@ -379,8 +380,6 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
             raise InvalidArgument(str(exc)) from exc
         return EXIT_OK
     if args.command == "create-login":
-        from leaderboard import logins
-
         password = None
         if args.password_env:
             try:
@@ -404,6 +403,8 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
         return EXIT_OK
     if args.command == "boards":
         return boards_cli.run(settings, args)
+    if args.command == "keys":
+        return keys_cli.run(settings, args)
     if args.command == "shards":
         return _shards(args)
     if args.command == "verify":

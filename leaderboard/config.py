@@ -107,10 +107,19 @@ class Settings:
     # a sharded deployment: DATABASE_URL is the proxy, and `leaderboard run` starts one
     # bridge per shard database listed here, in shard order (README "Sharding")
     shard_urls: tuple[str, ...] = ()
+    # who may submit over HTTP: `key`, game servers with a server key (`leaderboard keys`);
+    # `open`, anyone, the original's contract, for clients that cannot send one (a key that
+    # is sent is still checked and recorded). Unset: `key` in production, `open` in
+    # development
+    submit_auth: str = ""
 
     @property
     def development(self) -> bool:
         return self.env == "development"
+
+    @property
+    def submit_needs_key(self) -> bool:
+        return (self.submit_auth or ("open" if self.development else "key")) == "key"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -125,7 +134,11 @@ class Settings:
         mode = env.get("LEADERBOARD_ENV", "production").strip() or "production"
         if mode not in {"production", "development"}:
             raise ConfigError(f"LEADERBOARD_ENV must be production or development, got {mode!r}")
+        submit_auth = env.get("LEADERBOARD_SUBMIT_AUTH", "").strip()
+        if submit_auth not in {"", "key", "open"}:
+            raise ConfigError(f"LEADERBOARD_SUBMIT_AUTH must be key or open, got {submit_auth!r}")
         return cls(
+            submit_auth=submit_auth,
             database_url=env.get("DATABASE_URL", ""),
             redis_url=env.get("REDIS_URL", "") or cls.redis_url,
             host=env.get("HOST", "") or cls.host,

@@ -79,6 +79,33 @@ class TotalOutOfRange(LeaderboardError):
     http_status = 422
 
 
+class InvalidKey(LeaderboardError):
+    """The server key is not valid: unknown, revoked, or replaced by a rotation."""
+
+    code = "INVALID_KEY"
+    http_status = 401
+
+
+class KeyNotAllowed(LeaderboardError):
+    """The server key may not submit this game mode."""
+
+    code = "KEY_NOT_ALLOWED"
+    http_status = 403
+
+
+class KeyNotFound(NotFound):
+    """No such server key (or it is revoked)."""
+
+    code = "KEY_NOT_FOUND"
+
+
+class KeyExists(LeaderboardError):
+    """A server key with that name already exists."""
+
+    code = "KEY_EXISTS"
+    http_status = 409
+
+
 class Unavailable(LeaderboardError):
     """A backing service is unavailable; retry shortly."""
 
@@ -121,7 +148,8 @@ class SchemaOutOfDate(LeaderboardError):
     http_status = 503
 
 
-# SQLSTATE -> domain error. LB001 is ours: an idempotency key reused with another payload.
+# SQLSTATE -> domain error. LB0xx are ours: LB001 an idempotency key reused with another
+# payload, LB010/LB011 a server key refused (unknown/revoked; not for this game mode).
 _BY_SQLSTATE: dict[str, type[LeaderboardError]] = {
     "22023": InvalidArgument,  # invalid_parameter_value
     "22003": TotalOutOfRange,  # numeric_value_out_of_range
@@ -131,6 +159,8 @@ _BY_SQLSTATE: dict[str, type[LeaderboardError]] = {
     # a shard asked for a player whose name is another shard's: only a caller that bypasses
     # the proxy sees it, and the message says to go through the proxy
     "LB002": InvalidArgument,
+    "LB010": InvalidKey,
+    "LB011": KeyNotAllowed,
 }
 
 
@@ -139,6 +169,8 @@ _BY_ARGUMENT: dict[tuple[str, str], type[LeaderboardError]] = {
     ("P0002", "p_board"): BoardNotFound,
     ("P0002", "p_period"): PeriodNotFound,
     ("23505", "p_board_id"): BoardExists,
+    ("P0002", "p_key_name"): KeyNotFound,
+    ("23505", "p_key_name"): KeyExists,
 }
 
 

@@ -21,12 +21,14 @@ GROUPS = {
     "bridge": "lb_bridge",
     # the login a sharded deployment's proxy reaches the shards as (leaderboard.sharding)
     "proxy": "lb_proxy",
+    # moderators and operators: server keys, the audit log (and fair play's actions)
+    "moderator": "lb_moderator",
 }
 NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 # connections one login may hold at once (CONNECTION LIMIT, which the login cannot raise): a
 # game-server login took 192 of the server's connections and left the bridge and the web
 # app none. Room for a pool per game server, the web app's threads, a bridge's few.
-CONNECTION_LIMITS = {"game_server": 50, "web": 100, "bridge": 20, "proxy": 200}
+CONNECTION_LIMITS = {"game_server": 50, "web": 100, "bridge": 20, "proxy": 200, "moderator": 10}
 
 
 def create_login(

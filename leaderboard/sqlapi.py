@@ -41,20 +41,24 @@ def create_player(conn: psycopg.Connection, username: str) -> int:
     return _rows(conn, "select lb.create_player(%s) as id", (username,), write=True)[0]["id"]
 
 
-# constant statements (no string building): the unkeyed one leaves lb.session_boards out
-_SUBMIT_UNKEYED = (
-    "select s.session_id, s.user_id, s.score, s.total_score,"
-    " (select coalesce(jsonb_agg(e), '[]') from lb.session_entries(s.session_id) as e)"
-    " as entries"
-    " from lb.submit_score(%s, %s, %s, %s) as s"
+# Constant statements, built once: the unkeyed ones leave lb.session_boards out; the
+# authenticated ones check the server key in the same statement (a refused key raises before
+# lb.submit_score runs, so it writes nothing, in one round trip).
+_SUBMIT_FROM = " from lb.submit_score(%s, %s, %s, %s) as s"
+_SUBMIT_AUTHED_FROM = (
+    " from lb.authenticate_key(%s, %s) as a, lb.submit_score(%s, %s, %s, %s, a.writer) as s"
 )
-_SUBMIT_KEYED = (
-    "select s.session_id, s.user_id, s.score, s.total_score,"
-    " lb.session_boards(s.session_id, %s) as boards,"
-    " (select coalesce(jsonb_agg(e), '[]') from lb.session_entries(s.session_id) as e)"
-    " as entries"
-    " from lb.submit_score(%s, %s, %s, %s) as s"
+_ENTRIES = (
+    " (select coalesce(jsonb_agg(e), '[]') from lb.session_entries(s.session_id) as e) as entries"
 )
+_SUBMIT = {
+    (keyed, authed): "select s.session_id, s.user_id, s.score, s.total_score,"
+    + (" lb.session_boards(s.session_id, %s) as boards," if keyed else "")
+    + _ENTRIES
+    + (_SUBMIT_AUTHED_FROM if authed else _SUBMIT_FROM)
+    for keyed in (False, True)
+    for authed in (False, True)
+}
 
 
 def submit_score(
@@ -65,10 +69,13 @@ def submit_score(
     idempotency_key: str | None = None,
     *,
     with_boards: bool = False,
+    key_hash: bytes | None = None,
 ) -> dict[str, Any]:
     """lb.submit_score; with_boards adds, in the same statement (one round trip), the boards
     the session counted on (`boards`, lb.session_boards) and the index entries that show it
-    (`entries`, lb.session_entries: what the web app echoes into Redis)."""
+    (`entries`, lb.session_entries: what the web app echoes into Redis). key_hash: the
+    SHA-256 of a server key's secret, checked by lb.authenticate_key in the same statement,
+    whose writer the session records (with_boards only: the web app's path)."""
     if not with_boards:
         return _rows(
             conn,
@@ -80,10 +87,13 @@ def submit_score(
     # back); an unkeyed one's boards are its entries', so they are derived here instead of
     # calling a second function in the statement (measured: ~0.3 ms of each submit).
     keyed = idempotency_key is not None
+    authed = key_hash is not None
     row = _rows(
         conn,
-        _SUBMIT_KEYED if keyed else _SUBMIT_UNKEYED,
-        ((idempotency_key,) if keyed else ()) + (user_id, score, game_mode, idempotency_key),
+        _SUBMIT[keyed, authed],
+        ((idempotency_key,) if keyed else ())
+        + ((key_hash, game_mode) if authed else ())
+        + (user_id, score, game_mode, idempotency_key),
         write=True,
     )[0]
     if not keyed:
@@ -273,3 +283,41 @@ def is_proxy(conn: psycopg.Connection) -> bool:
 
 def has_players(conn: psycopg.Connection) -> bool:
     return _rows(conn, "select lb.has_players() as has", ())[0]["has"]
+
+
+# Server keys (lb.create_key and the functions around it) and the audit log.
+
+
+def create_key(
+    conn: psycopg.Connection, name: str, game_modes: list[str] | None = None
+) -> dict[str, Any]:
+    return _rows(conn, "select * from lb.create_key(%s, %s)", (name, game_modes), write=True)[0]
+
+
+def rotate_key(conn: psycopg.Connection, name: str, grace: str | None) -> dict[str, Any]:
+    """grace: an ISO 8601 duration, as PostgreSQL reads it (PT1H)."""
+    return _rows(conn, "select * from lb.rotate_key(%s, %s)", (name, grace), write=True)[0]
+
+
+def revoke_key(conn: psycopg.Connection, name: str) -> dict[str, Any]:
+    return _rows(conn, "select * from lb.revoke_key(%s)", (name,), write=True)[0]
+
+
+def list_keys(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    return _rows(conn, "select * from lb.list_keys()", ())
+
+
+def audit_entries(
+    conn: psycopg.Connection,
+    *,
+    subject: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    limit: int = 50,
+    before: int | None = None,
+) -> list[dict[str, Any]]:
+    return _rows(
+        conn,
+        "select * from lb.audit_entries(%s, %s, %s, %s, %s)",
+        (subject, action, since, limit, before),
+    )

@@ -56,6 +56,7 @@ class Stack:
             **os.environ,
             "REDIS_URL": self.redis.url(),
             "RATE_LIMIT": "off",
+            "LEADERBOARD_SUBMIT_AUTH": "open",
             "LEADERBOARD_REFRESH_INTERVAL_MS": "1000",
             "LEADERBOARD_SAFETY_POLL_MS": "200",
             **self.service_env,

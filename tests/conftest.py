@@ -152,6 +152,9 @@ def make_app(database_url: str, redis_url: str) -> Iterator:
             "redis_url": redis_url,
             "rate_limit": "off",
             "env": "production",
+            # the open contract, except in the tests of server keys (tests/integration/
+            # test_api_keys.py), which ask for "key"
+            "submit_auth": "open",
             "admin_tokens": (ADMIN_TOKEN,),
             **overrides,
         }
@@ -170,7 +173,12 @@ def client(make_app):
     return make_app().test_client()
 
 
-LOGINS = {"lb_game_server": "test_game_server", "lb_web": "test_web", "lb_bridge": "test_bridge"}
+LOGINS = {
+    "lb_game_server": "test_game_server",
+    "lb_web": "test_web",
+    "lb_bridge": "test_bridge",
+    "lb_moderator": "test_moderator",
+}
 
 
 @pytest.fixture(scope="session")

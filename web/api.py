@@ -8,7 +8,7 @@ import redis
 from flask import Blueprint, current_app, jsonify, request
 
 from leaderboard import rules, sqlapi
-from web.auth import require_admin
+from web.auth import require_admin, server_key_hash
 from web.reads import Reads
 from web.services import Services
 from web.validation import (
@@ -35,11 +35,18 @@ def reads() -> Reads:
 
 @bp.post("/submit")
 def submit():
+    key_hash = server_key_hash()  # who asks first, before the body is read
     body = parse_body(request, SubmitRequest)
     key = idempotency_key(request)
     with services().db() as conn:
         row = sqlapi.submit_score(
-            conn, body.user_id, body.score, body.game_mode, key, with_boards=True
+            conn,
+            body.user_id,
+            body.score,
+            body.game_mode,
+            key,
+            with_boards=True,
+            key_hash=key_hash,
         )
     # committed: show it in the index before answering, so the client's next read sees it
     services().echo(row.pop("entries"))

@@ -7,7 +7,9 @@ marked so (wiping every player)."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import re
 from urllib.parse import urlsplit
 
 from flask import current_app, request
@@ -41,6 +43,43 @@ def require_admin(*, destructive: bool = False) -> None:
             "a valid 'Authorization: Bearer <admin token>' is required",
             headers={"WWW-Authenticate": 'Bearer realm="leaderboard"'},
         )
+
+
+# what lb.create_key issues: `lbk_` and 64 hex digits
+KEY_SECRET = re.compile(r"lbk_[0-9a-f]{64}")
+
+
+def server_key_hash() -> bytes | None:
+    """The SHA-256 of the server key a submit sends (`Authorization: Bearer <key>`), which
+    lb.authenticate_key checks in the statement that submits; None where submits are open
+    (LEADERBOARD_SUBMIT_AUTH=open, development mode) and none was sent. Checked before the
+    body is read; the secret itself never leaves this process."""
+    supplied = request.headers.get("Authorization")
+    needs_key = current_app.config["SETTINGS"].submit_needs_key
+    if supplied is not None and not needs_key and "lbk_" not in supplied:
+        # the open contract: a header a gateway or an old client adds (Basic, a token) is
+        # not a server key, and submits never needed one; only a key that is sent is checked
+        supplied = None
+    if supplied is None:
+        if needs_key:
+            raise ApiError(
+                401,
+                "UNAUTHORIZED",
+                "a server key is required: 'Authorization: Bearer <key>' (create one with "
+                "`leaderboard keys create NAME`)",
+                headers={"WWW-Authenticate": 'Bearer realm="leaderboard"'},
+            )
+        return None
+    scheme, _, credential = supplied.partition(" ")
+    if scheme.lower() != "bearer" or not KEY_SECRET.fullmatch(credential.strip()):
+        raise ApiError(
+            401,
+            "INVALID_KEY",
+            "the server key is not valid: send 'Authorization: Bearer lbk_...', as "
+            "`leaderboard keys create` printed it",
+            headers={"WWW-Authenticate": 'Bearer realm="leaderboard", error="invalid_token"'},
+        )
+    return hashlib.sha256(credential.strip().encode()).digest()
 
 
 def _same_origin_only() -> None:

@@ -16,6 +16,7 @@ def index():
         "index.html",
         development=settings.development,
         admin_token=bool(settings.admin_tokens),
+        submit_needs_key=settings.submit_needs_key,
         refresh_ms=settings.refresh_interval_ms,
         game_modes=GAME_MODES,
         max_score=MAX_SCORE,

@@ -38,6 +38,12 @@ MESSAGES = {
 }
 
 
+# a 401 says how to authenticate (RFC 6750), also when the database refused the key
+CHALLENGES = {
+    "INVALID_KEY": {"WWW-Authenticate": 'Bearer realm="leaderboard", error="invalid_token"'},
+}
+
+
 class ApiError(LeaderboardError):
     """A client mistake detected by the HTTP layer (bad JSON, bad header, bad auth)."""
 
@@ -92,9 +98,8 @@ def register(app: Flask) -> None:
                 error=exc.message,
                 cause=f"{type(cause).__name__}: {cause}".strip() if cause else None,
             )
-        return envelope(
-            exc.http_status, exc.code, exc.message, exc.field, getattr(exc, "headers", None)
-        )
+        headers = getattr(exc, "headers", None) or CHALLENGES.get(exc.code)
+        return envelope(exc.http_status, exc.code, exc.message, exc.field, headers)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -430,9 +430,20 @@ def document() -> dict[str, Any]:
                         "required": True,
                         "content": {"application/json": {"schema": _ref(SubmitRequest)}},
                     },
+                    # a server key in production; open where LEADERBOARD_SUBMIT_AUTH=open
+                    # and in development (the empty requirement: none needed)
+                    "security": [{"server_key": []}, {}],
                     "responses": {
                         "201": _json(SubmitResponse, "recorded"),
                         **_errors(400, 404, 413, 422, 429, 503),
+                        "401": _json(
+                            ErrorResponse,
+                            "no server key (UNAUTHORIZED), or not a valid one: unknown, "
+                            "revoked or rotated away (INVALID_KEY)",
+                        ),
+                        "403": _json(
+                            ErrorResponse, "the key may not submit this game mode (KEY_NOT_ALLOWED)"
+                        ),
                     },
                 }
             },
@@ -533,7 +544,12 @@ def document() -> dict[str, Any]:
                     "type": "http",
                     "scheme": "bearer",
                     "description": "LEADERBOARD_ADMIN_TOKEN",
-                }
+                },
+                "server_key": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a server key (`leaderboard keys create NAME`)",
+                },
             },
         },
     }

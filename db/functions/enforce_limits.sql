@@ -3,9 +3,9 @@
 -- the session if it is still running at twice that (a statement that catches its cancel,
 -- a DO block looping on pg_sleep, survives one), and end a session idle in a transaction
 -- past its idle_in_transaction_session_timeout. The limits are the settings of the groups a
--- login is in (lb_game_server, lb_web, lb_proxy; the most lenient where it is in several),
--- with a second of grace; bridges themselves, whose rebuilds hold long transactions, and the
--- owner are not held. Every database of the cluster: a login may connect to others (the
+-- login is in (lb_game_server, lb_web, lb_proxy, lb_moderator; the most lenient where it is
+-- in several), with a second of grace; bridges themselves, whose rebuilds hold long
+-- transactions, and the owner are not held. Every database of the cluster: a login may connect to others (the
 -- `postgres` database) and wait there. Returns what it did.
 create or replace function lb.enforce_limits()
 returns table (pid integer, login text, action text, seconds double precision)
@@ -37,7 +37,7 @@ begin
             inner join pg_db_role_setting as s on s.setrole = g.oid and s.setdatabase = 0
             cross join lateral unnest(s.setconfig) as c (setting)
             where
-                g.rolname in ('lb_game_server', 'lb_web', 'lb_proxy')
+                g.rolname in ('lb_game_server', 'lb_web', 'lb_proxy', 'lb_moderator')
                 and pg_has_role(a.usesysid, g.oid, 'member')
         ) as l
         where

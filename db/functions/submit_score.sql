@@ -1,12 +1,14 @@
 -- Record one game session and count it on every enabled board that accepts it (its mode, its
 -- window) for the board's current period, in one transaction; the write path for game
 -- servers and the HTTP API. total_score is the player's `global` total. With an idempotency
--- key, a retry returns the first result and changes nothing on any board.
+-- key, a retry returns the first result and changes nothing on any board. The session
+-- records who wrote it (lb._actor: the login, or the server key the web app checked).
 create or replace function lb.submit_score(
     p_user_id bigint,
     p_score integer,
     p_game_mode text default 'classic',
-    p_idempotency_key text default null
+    p_idempotency_key text default null,
+    p_actor text default null
 )
 returns table (session_id bigint, user_id bigint, score integer, total_score bigint)
 language plpgsql
@@ -89,8 +91,8 @@ begin
     -- finishes before the backfill reads or reads the board list after the new board is
     -- committed. Either way its session counts once.
     v_now := lb._now();
-    insert into lb.game_sessions (user_id, score, game_mode, played_at)
-    select p_user_id, p_score, p_game_mode, v_now
+    insert into lb.game_sessions (user_id, score, game_mode, played_at, written_by)
+    select p_user_id, p_score, p_game_mode, v_now, lb._actor(p_actor)
     where
         exists (select from lb.users as u where u.id = p_user_id)
         and exists (select from lb.game_modes as m where m.game_mode = p_game_mode)

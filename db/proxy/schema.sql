@@ -9,7 +9,7 @@ do $$
 declare
     v_role text;
 begin
-    foreach v_role in array array['lb_owner', 'lb_game_server', 'lb_web', 'lb_bridge'] loop
+    foreach v_role in array array['lb_owner', 'lb_game_server', 'lb_web', 'lb_bridge', 'lb_moderator'] loop
         if not exists (select from pg_roles where rolname = v_role) then
             execute format('create role %I nologin', v_role);
         end if;
@@ -20,7 +20,7 @@ $$;
 create schema if not exists lb;
 create schema if not exists lb_proxy;
 revoke all on schema lb, lb_proxy from public;
-grant usage on schema lb, lb_proxy to lb_game_server, lb_web;
+grant usage on schema lb, lb_proxy to lb_game_server, lb_web, lb_moderator;
 
 do $$
 begin
@@ -74,3 +74,8 @@ create table if not exists lb_proxy.config (
     shards integer not null check (shards between 1 and 1024)
 );
 grant select on lb_proxy.config to lb_game_server, lb_web;
+
+-- signatures that changed (a function of the old one would stand beside the new and make
+-- calls ambiguous): lb.submit_score gained p_actor (issue 24)
+drop function if exists lb.submit_score(bigint, integer, text, text);
+drop function if exists lb_proxy.submit_score(bigint, integer, text, text);

@@ -8,7 +8,7 @@ create schema lb_bench;
 
 do $$
 declare
-    v_definition text := pg_get_functiondef('lb.submit_score(bigint, integer, text, text)'::regprocedure);
+    v_definition text := pg_get_functiondef('lb.submit_score(bigint, integer, text, text, text)'::regprocedure);
 begin
     if position('perform lb._wake_bridge();' in v_definition) = 0 then
         raise exception 'lb.submit_score no longer calls lb._wake_bridge(); update perf/pgbench/variants.sql';

@@ -35,6 +35,16 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def server(database_url, redis_url):
+    yield from serve(database_url, redis_url)
+
+
+@pytest.fixture
+def keyed_server(database_url, redis_url):
+    """The same, with submits that need a server key, as in production."""
+    yield from serve(database_url, redis_url, LEADERBOARD_SUBMIT_AUTH="key")
+
+
+def serve(database_url, redis_url, **extra):
     port = free_port()
     env = {
         **os.environ,
@@ -47,6 +57,7 @@ def server(database_url, redis_url):
         "WEB_THREADS": "8",
         "LEADERBOARD_REFRESH_INTERVAL_MS": "2000",
         "LEADERBOARD_ADMIN_TOKEN": ADMIN_TOKEN,
+        **extra,
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "leaderboard", "web"],
@@ -241,6 +252,8 @@ def test_every_development_control_does_what_it_says(server, page, conn):
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(server)
+    # submits are open in development: no key to give
+    expect(page.locator("#submit-key")).to_have_count(0)
     players = lambda: conn.execute("select count(*) from lb.users").fetchone()[0]  # noqa: E731
     result = page.locator("#seed-result")
 
@@ -276,3 +289,21 @@ def test_every_development_control_does_what_it_says(server, page, conn):
     )
     expect(page.locator("#last-updated")).to_have_text(re.compile(r"^\d{2}:\d{2}:\d{2}$"))
     assert not [url for url in requested if url.endswith("/favicon.ico")]
+
+
+def test_where_submits_need_a_key_the_form_sends_the_one_given(keyed_server, page, conn):
+    user = conn.execute("select lb.create_player('kim')").fetchone()[0]
+    secret = conn.execute("select secret from lb.create_key('dashboard')").fetchone()[0]
+    page.goto(keyed_server)
+    page.fill("#submit-user", str(user))
+    page.fill("#submit-score", "7")
+    page.fill("#submit-key", "lbk_" + "0" * 64)
+    page.click("#submit-form button[type=submit]")
+    expect(page.locator("#submit-result")).to_contain_text("the server key is not valid")
+    assert conn.execute("select count(*) from lb.game_sessions").fetchone() == (0,)
+    page.fill("#submit-key", secret)
+    page.click("#submit-form button[type=submit]")
+    expect(page.locator("#submit-result")).to_contain_text(f"Recorded 7 for player #{user}")
+    assert conn.execute("select written_by from lb.game_sessions").fetchall() == [
+        ("key:dashboard",)
+    ]

@@ -21,7 +21,7 @@ from tests.support.bridge import wait_until
 DROPPING = """\
 -- a test migration: drop two public functions; migrate's re-apply of db/functions
 -- recreates them in the same transaction
-drop function lb.submit_score(bigint, integer, text, text);
+drop function lb.submit_score(bigint, integer, text, text, text);
 drop function lb.player_rank(bigint, text, timestamptz);
 """
 

@@ -51,6 +51,15 @@ GRANTS = {
         "limits",
         "shard_info",
         "shard_status",
+        "authenticate_key",
+    },
+    "lb_moderator": {
+        "create_key",
+        "rotate_key",
+        "revoke_key",
+        "list_keys",
+        "audit_entries",
+        "session_log",
     },
     "lb_bridge": {
         "poll_changes",
@@ -71,10 +80,11 @@ GRANTS = {
     },
 }
 # the login a sharded deployment's proxy reaches the shards as: whatever the proxy forwards
-# (it is in lb_game_server and lb_web), and alone the helpers of its merges
+# (it is in lb_game_server, lb_web and lb_moderator), and alone the helpers of its merges
 GRANTS["lb_proxy"] = (
     GRANTS["lb_game_server"]
     | GRANTS["lb_web"]
+    | GRANTS["lb_moderator"]
     | {
         "_shard_page",
         "_shard_entry",
@@ -92,6 +102,8 @@ TABLES = [
     "lb.feed_epoch",
     "lb.boards",
     "lb.game_modes",
+    "lb.server_keys",
+    "lb.audit_log",
 ]
 
 

@@ -55,6 +55,7 @@ def launch(
         "PORT": str(port),
         "WEB_WORKERS": str(workers),
         "WEB_THREADS": str(threads),
+        "LEADERBOARD_SUBMIT_AUTH": "open",
         **extra,
     }
     args = ["-m", "ops", "run"] if command == "ops run" else ["-m", "leaderboard", command]

@@ -33,7 +33,10 @@ def db_state(conn: psycopg.Connection) -> dict[str, Any]:
                from lb.board_buckets as b where b.players > 0),
             (select epoch from lb.feed_epoch),
             (select boards_version from lb.feed_epoch),
-            (select coalesce(array_agg(b::text order by b.board_no), '{}') from lb.boards as b)
+            (select coalesce(array_agg(b::text order by b.board_no), '{}') from lb.boards as b),
+            (select coalesce(array_agg(k::text order by k.name), '{}') from lb.server_keys as k),
+            (select count(*) from lb.audit_log),
+            (select count(*) from lb.game_sessions where written_by is not null)
         """
     ).fetchone()
     keys = (
@@ -47,6 +50,9 @@ def db_state(conn: psycopg.Connection) -> dict[str, Any]:
         "epoch",
         "boards_version",
         "boards",
+        "server_keys",
+        "audit_log",
+        "sessions_with_writer",
     )
     return dict(zip(keys, row, strict=True))
 

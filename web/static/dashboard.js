@@ -396,9 +396,13 @@ function bindForms() {
     const counted = $("submit-boards");
     const userId = Number($("submit-user").value);
     const score = Number($("submit-score").value);  // 0 is a valid score
+    // where submits need a server key (production), the operator pastes one; it is sent
+    // with this request only and kept nowhere
+    const key = $("submit-key") ? $("submit-key").value.trim() : "";
     try {
       const payload = await call(`${API}/submit`, {
         method: "POST",
+        headers: key ? { Authorization: `Bearer ${key}` } : {},
         body: JSON.stringify({ user_id: userId, score, game_mode: $("submit-mode").value }),
       });
       const d = payload.data;

@@ -21,6 +21,8 @@ begin
         v_message := regexp_replace(p_message, '^[^ ]+\(\d+\): \[[^]]*\] REMOTE ERROR: ', '');
         v_column := case
             when v_message ~ '^p_[a-z_]+ ' then substring(v_message from '^(p_[a-z_]+) ')
+            when p_sqlstate = 'LB011' then 'p_game_mode'
+            when v_message ~ '^key ''' then 'p_key_name'
             when v_message ~ '^board ''' then 'p_board'
             when v_message ~ '^player \d+ does not exist' then 'p_user_id'
             when p_sqlstate = '22003' then 'p_score'
@@ -52,4 +54,4 @@ end;
 $$;
 
 revoke all on function lb_proxy._reraise from public;
-grant execute on function lb_proxy._reraise to lb_game_server, lb_web;
+grant execute on function lb_proxy._reraise to lb_game_server, lb_web, lb_moderator;
