@@ -255,6 +255,51 @@ $$;
 ALTER FUNCTION lb._boards_json(p_boards text[], p_periods timestamp with time zone[], p_values bigint[]) OWNER TO lb_owner;
 
 --
+-- Name: _broken_rule(bigint, integer, text, timestamp with time zone); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._broken_rule(p_user_id bigint, p_score integer, p_game_mode text, p_now timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    select r.rule_id
+    from lb.rules as r
+    left join lb.boards as b on r.board_no = b.board_no
+    where
+        r.enabled
+        and (r.game_mode is null or r.game_mode = p_game_mode)
+        and case r.kind
+            when 'max_score' then p_score > r.threshold
+            when 'max_submits_per_minute' then (
+                select count(*)
+                from lb.game_sessions as g
+                where
+                    g.user_id = p_user_id
+                    and g.played_at > p_now - interval '1 minute'
+                    and (r.game_mode is null or g.game_mode = r.game_mode)
+            ) >= r.threshold
+            when 'max_gain_per_period' then
+                b.enabled
+                and (b.game_mode is null or b.game_mode = p_game_mode)
+                and (b.starts_at is null or b.starts_at <= p_now)
+                and (b.ends_at is null or p_now < b.ends_at)
+                and coalesce((
+                    select e.value
+                    from lb.board_entries as e
+                    where
+                        e.board_no = b.board_no
+                        and e.period_start = lb._period_of(b, p_now)
+                        and e.user_id = p_user_id
+                ), 0) + p_score > r.threshold
+            else false
+        end
+    order by r.rule_id
+    limit 1
+$$;
+
+
+ALTER FUNCTION lb._broken_rule(p_user_id bigint, p_score integer, p_game_mode text, p_now timestamp with time zone) OWNER TO lb_owner;
+
+--
 -- Name: _bucket_floor(bigint); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -510,6 +555,7 @@ CREATE FUNCTION lb._expected_entries(p_board lb.boards, p_from timestamp with ti
         where
             g.id >= p_first_session
             and g.id <@ p_board.counted_sessions
+            and (g.review is null or g.review = 'approved')
             and (p_users is null or g.user_id = any(p_users))
             and (p_board.game_mode is null or g.game_mode = p_board.game_mode)
             and (p_board.starts_at is null or g.played_at >= p_board.starts_at)
@@ -611,6 +657,27 @@ $$;
 
 
 ALTER FUNCTION lb._histogram_mismatches(p_board lb.boards, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO lb_owner;
+
+--
+-- Name: _interleave_audit_ids(integer, integer); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._interleave_audit_ids(p_shard integer, p_shards integer) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_max bigint := coalesce((select max(a.audit_id) from lb.audit_log as a), 0);
+    v_next bigint := v_max + 1 + ((p_shard - v_max) % p_shards + p_shards) % p_shards;
+begin
+    execute format(
+        'alter table lb.audit_log alter column audit_id set increment by %s set start with %s restart with %s',
+        p_shards, p_shard + 1, v_next
+    );
+end;
+$$;
+
+
+ALTER FUNCTION lb._interleave_audit_ids(p_shard integer, p_shards integer) OWNER TO lb_owner;
 
 --
 -- Name: _invalid_argument(text, text, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -749,6 +816,59 @@ CREATE FUNCTION lb._max_value() RETURNS bigint
 
 
 ALTER FUNCTION lb._max_value() OWNER TO lb_owner;
+
+--
+-- Name: game_sessions; Type: TABLE; Schema: lb; Owner: lb_owner
+--
+
+CREATE TABLE lb.game_sessions (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    score integer NOT NULL,
+    game_mode text NOT NULL,
+    played_at timestamp with time zone DEFAULT now() NOT NULL,
+    written_by text,
+    held_by text,
+    review text,
+    CONSTRAINT game_sessions_review_check CHECK (((review IS NULL) OR ((review = ANY (ARRAY['held'::text, 'approved'::text, 'rejected'::text])) AND (held_by IS NOT NULL)))),
+    CONSTRAINT game_sessions_score_check CHECK (((score >= 0) AND (score <= 1000000)))
+);
+
+
+ALTER TABLE lb.game_sessions OWNER TO lb_owner;
+
+--
+-- Name: _moderated_session(bigint); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._moderated_session(p_session_id bigint) RETURNS lb.game_sessions
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_session lb.game_sessions;
+begin
+    if p_session_id is null or p_session_id <= 0 then
+        perform lb._invalid_argument('p_session_id', 'must be a positive integer', p_session_id::text);
+    end if;
+    select s.* into v_session from lb.game_sessions as s where s.id = p_session_id for update;
+    if not found then
+        raise exception using
+            errcode = 'no_data_found',
+            message = format('session %s does not exist', p_session_id),
+            column = 'p_session_id';
+    end if;
+    if v_session.review is null then
+        raise exception using
+            errcode = 'LB013',
+            message = format('session %s was not held: it counts as submitted', p_session_id),
+            column = 'p_session_id';
+    end if;
+    return v_session;
+end;
+$$;
+
+
+ALTER FUNCTION lb._moderated_session(p_session_id bigint) OWNER TO lb_owner;
 
 --
 -- Name: _move_in_histogram(integer, timestamp with time zone, bigint, bigint); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -1015,6 +1135,24 @@ $$;
 
 
 ALTER FUNCTION lb._resolve_period(p_board lb.boards, p_period timestamp with time zone) OWNER TO lb_owner;
+
+--
+-- Name: _rule_not_found(text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb._rule_not_found(p_rule_id text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+    raise exception using
+        errcode = 'no_data_found',
+        message = format('rule %L does not exist', p_rule_id),
+        column = 'p_rule_id';
+end;
+$$;
+
+
+ALTER FUNCTION lb._rule_not_found(p_rule_id text) OWNER TO lb_owner;
 
 --
 -- Name: _score_bucket(bigint); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -1297,7 +1435,7 @@ CREATE FUNCTION lb._session_entries(p_session_id bigint) RETURNS TABLE(board_id 
             b.board_no = e.board_no
             and e.period_start = lb._period_of(b, s.played_at)
             and s.user_id = e.user_id
-    where s.id = p_session_id
+    where s.id = p_session_id and (s.review is null or s.review = 'approved')
 $$;
 
 
@@ -1562,6 +1700,73 @@ $$;
 ALTER FUNCTION lb._wake_bridge() OWNER TO lb_owner;
 
 --
+-- Name: approve_session(bigint, text, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.approve_session(p_session_id bigint, p_reason text DEFAULT NULL::text, p_actor text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    v_actor text := lb._actor(p_actor);
+    v_session lb.game_sessions;
+    v_board lb.boards;
+    v_period timestamptz;
+    v_from timestamptz;
+    v_to timestamptz;
+    v_before jsonb;
+begin
+    v_session := lb._moderated_session(p_session_id);
+    if v_session.review = 'approved' then
+        return lb.session_boards(p_session_id);
+    end if;
+    update lb.game_sessions as s set review = 'approved' where s.id = p_session_id;
+    -- the entries it will count on, as they are before it does (approved, it is one of
+    -- lb._session_entries' sessions); they are locked board by board below, as a submit
+    -- locks them
+    v_before := lb.session_boards(p_session_id);
+    for v_board in
+        select b.*
+        from lb.boards as b
+        where
+            p_session_id <@ b.counted_sessions
+            and (b.game_mode is null or b.game_mode = v_session.game_mode)
+            and (b.starts_at is null or b.starts_at <= v_session.played_at)
+            and (b.ends_at is null or v_session.played_at < b.ends_at)
+        order by b.board_no
+    loop
+        v_period := lb._period_of(v_board, v_session.played_at);
+        select r.p_from, r.p_to into v_from, v_to from lb._readable_range(v_board, null) as r;
+        continue when v_period < v_from or v_period >= v_to;
+        insert into lb.board_entries as e (board_no, period_start, user_id, value, tie_at)
+        select v_board.board_no, x.period_start, x.user_id, x.value, x.tie_at
+        from lb._expected_entries(
+            v_board, v_period, lb._period_end(v_board, v_period), 0, array[v_session.user_id]
+        ) as x
+        on conflict (board_no, period_start, user_id) do update
+            set
+                value = excluded.value,
+                tie_at = excluded.tie_at,
+                updated_at = clock_timestamp(),
+                changed_xid = pg_current_xact_id()
+            where (e.value, e.tie_at) is distinct from (excluded.value, excluded.tie_at);
+    end loop;
+    perform lb._audit(
+        v_actor, 'session_approved', 'player:' || v_session.user_id, p_reason,
+        jsonb_build_object(
+            'session_id', p_session_id, 'held_by', v_session.held_by, 'score', v_session.score,
+            'before', v_before, 'after', lb.session_boards(p_session_id)
+        )
+    );
+    perform lb._wake_bridge();
+    return lb.session_boards(p_session_id);
+end;
+$$;
+
+
+ALTER FUNCTION lb.approve_session(p_session_id bigint, p_reason text, p_actor text) OWNER TO lb_owner;
+
+--
 -- Name: audit_entries(text, text, timestamp with time zone, integer, bigint); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -1792,6 +1997,7 @@ begin
         'alter table lb.game_sessions alter column id set increment by %s set start with %s restart',
         p_shards, p_shard + 1
     );
+    perform lb._interleave_audit_ids(p_shard, p_shards);
 end;
 $$;
 
@@ -2053,6 +2259,71 @@ $_$;
 ALTER FUNCTION lb.create_player(p_username text) OWNER TO lb_owner;
 
 --
+-- Name: create_rule(text, text, bigint, text, text, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.create_rule(p_rule_id text, p_kind text, p_threshold bigint, p_game_mode text DEFAULT NULL::text, p_board text DEFAULT NULL::text, p_actor text DEFAULT NULL::text) RETURNS TABLE(rule_id text, kind text, threshold bigint, game_mode text, board_id text, enabled boolean, created_at timestamp with time zone, created_by text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+#variable_conflict use_column
+declare
+    v_actor text := lb._actor(p_actor);
+    v_board lb.boards;
+begin
+    if p_rule_id is null or p_rule_id !~ '^[a-z0-9][a-z0-9_-]{0,39}$' then
+        perform lb._invalid_argument(
+            'p_rule_id', 'must be 1 to 40 of a-z, 0-9, _ and -, starting with a letter or digit',
+            p_rule_id
+        );
+    end if;
+    if p_kind is null or p_kind not in ('max_score', 'max_submits_per_minute', 'max_gain_per_period') then
+        perform lb._invalid_argument(
+            'p_kind', 'must be one of max_score, max_submits_per_minute, max_gain_per_period', p_kind
+        );
+    end if;
+    if p_threshold is null or p_threshold not between 0 and lb._max_value() then
+        perform lb._invalid_argument(
+            'p_threshold', format('must be an integer from 0 to %s', lb._max_value()), p_threshold::text
+        );
+    end if;
+    if p_game_mode is not null and not exists (select from lb.game_modes as m where m.game_mode = p_game_mode) then
+        perform lb._invalid_game_mode(p_game_mode);
+    end if;
+    if p_kind = 'max_gain_per_period' then
+        if p_board is null then
+            perform lb._invalid_argument('p_board', 'is required for max_gain_per_period', null);
+        end if;
+        v_board := lb._board(p_board);
+        if v_board.reset = 'never' or v_board.aggregate <> 'sum' then
+            perform lb._invalid_argument(
+                'p_board', 'must be a sum board that resets, for max_gain_per_period', p_board
+            );
+        end if;
+    elsif p_board is not null then
+        perform lb._invalid_argument('p_board', 'is only for max_gain_per_period', p_board);
+    end if;
+    begin
+        insert into lb.rules (rule_id, kind, game_mode, board_no, threshold, created_by)
+        values (p_rule_id, p_kind, p_game_mode, v_board.board_no, p_threshold, v_actor);
+    exception when unique_violation then
+        raise exception using
+            errcode = 'unique_violation',
+            message = format('rule %L already exists', p_rule_id),
+            column = 'p_rule_id';
+    end;
+    perform lb._audit(
+        v_actor, 'rule_created', 'rule:' || p_rule_id, null,
+        jsonb_build_object('after', (select to_jsonb(r) from lb.list_rules() as r where r.rule_id = p_rule_id))
+    );
+    return query select * from lb.list_rules() as r where r.rule_id = p_rule_id;
+end;
+$_$;
+
+
+ALTER FUNCTION lb.create_rule(p_rule_id text, p_kind text, p_threshold bigint, p_game_mode text, p_board text, p_actor text) OWNER TO lb_owner;
+
+--
 -- Name: delete_board(text); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -2085,6 +2356,35 @@ $$;
 
 
 ALTER FUNCTION lb.delete_board(p_board text) OWNER TO lb_owner;
+
+--
+-- Name: delete_rule(text, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.delete_rule(p_rule_id text, p_actor text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    v_actor text := lb._actor(p_actor);
+    v_before jsonb;
+begin
+    select to_jsonb(r) into v_before from lb.list_rules() as r where r.rule_id = p_rule_id;
+    if v_before is null then
+        perform lb._rule_not_found(p_rule_id);
+    end if;
+    delete from lb.rules as r where r.rule_id = p_rule_id;
+    perform lb._audit(
+        v_actor, 'rule_deleted', 'rule:' || p_rule_id, null, jsonb_build_object('before', v_before)
+    );
+    return (
+        select count(*) from lb.game_sessions as s where s.review = 'held' and s.held_by = p_rule_id
+    );
+end;
+$$;
+
+
+ALTER FUNCTION lb.delete_rule(p_rule_id text, p_actor text) OWNER TO lb_owner;
 
 --
 -- Name: enforce_limits(); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -2235,6 +2535,39 @@ $$;
 ALTER FUNCTION lb.has_players() OWNER TO lb_owner;
 
 --
+-- Name: held_sessions(text, text, bigint, timestamp with time zone, integer, bigint); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.held_sessions(p_rule_id text DEFAULT NULL::text, p_game_mode text DEFAULT NULL::text, p_user_id bigint DEFAULT NULL::bigint, p_since timestamp with time zone DEFAULT NULL::timestamp with time zone, p_limit integer DEFAULT 50, p_after bigint DEFAULT NULL::bigint) RETURNS TABLE(session_id bigint, user_id bigint, username text, score integer, game_mode text, played_at timestamp with time zone, held_by text, written_by text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+    if p_limit is null or p_limit not between 1 and lb._max_page() then
+        perform lb._invalid_argument(
+            'p_limit', format('must be an integer from 1 to %s', lb._max_page()), p_limit::text
+        );
+    end if;
+    return query
+    select s.id, s.user_id, u.username, s.score, s.game_mode, s.played_at, s.held_by, s.written_by
+    from lb.game_sessions as s
+    inner join lb.users as u on s.user_id = u.id
+    where
+        s.review = 'held'
+        and (p_rule_id is null or s.held_by = p_rule_id)
+        and (p_game_mode is null or s.game_mode = p_game_mode)
+        and (p_user_id is null or s.user_id = p_user_id)
+        and (p_since is null or s.played_at >= p_since)
+        and (p_after is null or s.id > p_after)
+    order by s.id
+    limit p_limit;
+end;
+$$;
+
+
+ALTER FUNCTION lb.held_sessions(p_rule_id text, p_game_mode text, p_user_id bigint, p_since timestamp with time zone, p_limit integer, p_after bigint) OWNER TO lb_owner;
+
+--
 -- Name: limits(); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -2277,6 +2610,23 @@ $$;
 
 
 ALTER FUNCTION lb.list_keys() OWNER TO lb_owner;
+
+--
+-- Name: list_rules(); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.list_rules() RETURNS TABLE(rule_id text, kind text, threshold bigint, game_mode text, board_id text, enabled boolean, created_at timestamp with time zone, created_by text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    select r.rule_id, r.kind, r.threshold, r.game_mode, b.board_id, r.enabled, r.created_at, r.created_by
+    from lb.rules as r
+    left join lb.boards as b on r.board_no = b.board_no
+    order by r.rule_id;
+$$;
+
+
+ALTER FUNCTION lb.list_rules() OWNER TO lb_owner;
 
 --
 -- Name: player_names(bigint[]); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -2716,6 +3066,41 @@ $$;
 
 
 ALTER FUNCTION lb.recompute_board(p_board text, p_period timestamp with time zone) OWNER TO lb_owner;
+
+--
+-- Name: reject_session(bigint, text, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.reject_session(p_session_id bigint, p_reason text DEFAULT NULL::text, p_actor text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+    v_actor text := lb._actor(p_actor);
+    v_session lb.game_sessions;
+begin
+    v_session := lb._moderated_session(p_session_id);
+    if v_session.review = 'approved' then
+        raise exception using
+            errcode = 'LB013',
+            message = format('session %s was approved and counts: it cannot be rejected', p_session_id),
+            column = 'p_session_id';
+    end if;
+    if v_session.review = 'held' then
+        update lb.game_sessions as s set review = 'rejected' where s.id = p_session_id;
+        perform lb._audit(
+            v_actor, 'session_rejected', 'player:' || v_session.user_id, p_reason,
+            jsonb_build_object(
+                'session_id', p_session_id, 'held_by', v_session.held_by, 'score', v_session.score
+            )
+        );
+    end if;
+    return 'rejected';
+end;
+$$;
+
+
+ALTER FUNCTION lb.reject_session(p_session_id bigint, p_reason text, p_actor text) OWNER TO lb_owner;
 
 --
 -- Name: release_feed(); Type: FUNCTION; Schema: lb; Owner: lb_owner
@@ -3171,7 +3556,7 @@ ALTER FUNCTION lb.shard_status() OWNER TO lb_owner;
 -- Name: submit_score(bigint, integer, text, text, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
-CREATE FUNCTION lb.submit_score(p_user_id bigint, p_score integer, p_game_mode text DEFAULT 'classic'::text, p_idempotency_key text DEFAULT NULL::text, p_actor text DEFAULT NULL::text) RETURNS TABLE(session_id bigint, user_id bigint, score integer, total_score bigint)
+CREATE FUNCTION lb.submit_score(p_user_id bigint, p_score integer, p_game_mode text DEFAULT 'classic'::text, p_idempotency_key text DEFAULT NULL::text, p_actor text DEFAULT NULL::text) RETURNS TABLE(session_id bigint, user_id bigint, score integer, total_score bigint, held_by text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
@@ -3189,6 +3574,7 @@ declare
     v_global integer;
     v_written integer[];
     v_may_skip boolean;
+    v_held text;
 begin
     if p_user_id is null or p_user_id <= 0 then
         perform lb._invalid_argument('p_user_id', 'must be a positive integer', p_user_id::text);
@@ -3232,7 +3618,9 @@ begin
                     ),
                     column = 'p_idempotency_key';
             end if;
-            return query select v_prior.session_id, v_prior.user_id, v_prior.score, v_prior.total_score;
+            return query select
+                v_prior.session_id, v_prior.user_id, v_prior.score, v_prior.total_score,
+                v_prior.held_by;
             return;
         end if;
     end if;
@@ -3245,8 +3633,11 @@ begin
     -- finishes before the backfill reads or reads the board list after the new board is
     -- committed. Either way its session counts once.
     v_now := lb._now();
-    insert into lb.game_sessions (user_id, score, game_mode, played_at, written_by)
-    select p_user_id, p_score, p_game_mode, v_now, lb._actor(p_actor)
+    v_held := lb._broken_rule(p_user_id, p_score, p_game_mode, v_now);
+    insert into lb.game_sessions (user_id, score, game_mode, played_at, written_by, held_by, review)
+    select
+        p_user_id, p_score, p_game_mode, v_now, lb._actor(p_actor), v_held,
+        case when v_held is not null then 'held' end
     where
         exists (select from lb.users as u where u.id = p_user_id)
         and exists (select from lb.game_modes as m where m.game_mode = p_game_mode)
@@ -3261,7 +3652,8 @@ begin
             column = 'p_user_id';
     end if;
 
-    -- The boards that accept the session (read after the lock above, see there).
+    -- The boards that accept the session (read after the lock above, see there); none for a
+    -- held session.
     select
         coalesce(array_agg(b.board_no), '{}'),
         array_agg(lb._period_of(b, v_now)),
@@ -3272,7 +3664,8 @@ begin
     into v_boards, v_periods, v_ties, v_sums, v_global, v_may_skip
     from lb.boards as b
     where
-        b.enabled
+        v_held is null
+        and b.enabled
         and (b.game_mode is null or b.game_mode = p_game_mode)
         and (b.starts_at is null or b.starts_at <= v_now)
         and (b.ends_at is null or v_now < b.ends_at);
@@ -3342,15 +3735,21 @@ begin
         into v_written, v_total
         from written as w;
     end if;
-    -- the global board left unchanged (a score of 0): its total as it is
+    -- the global board left unchanged (a score of 0, a held session): its total as it is
     if v_total is null then
         select e.value into v_total
         from lb.board_entries as e
-        where e.board_no = v_global and e.period_start = '-infinity' and e.user_id = p_user_id;
+        where
+            e.board_no = coalesce(v_global, (select b.board_no from lb.boards as b where b.board_id = 'global'))
+            and e.period_start = '-infinity'
+            and e.user_id = p_user_id;
+        if v_held is not null then
+            v_total := coalesce(v_total, 0);  -- held before any session counted
+        end if;
     end if;
 
     -- a sum entry not written although the score adds something would pass lb._max_value()
-    if p_score > 0 and not v_sums <@ coalesce(v_written, '{}') then
+    if v_held is null and p_score > 0 and not v_sums <@ coalesce(v_written, '{}') then
         perform lb._total_out_of_range(p_user_id, p_score, p_game_mode, v_now);
     end if;
 
@@ -3358,18 +3757,21 @@ begin
         -- with what lb.session_boards answers now (it sees this transaction's writes), so a
         -- retry gets the first answer
         insert into lb.idempotency_keys (
-            idempotency_key, session_id, user_id, score, game_mode, total_score, boards
+            idempotency_key, session_id, user_id, score, game_mode, total_score, boards, held_by
         ) values (
             p_idempotency_key, v_session_id, p_user_id, p_score, p_game_mode, v_total,
-            lb.session_boards(v_session_id)
+            lb.session_boards(v_session_id), v_held
         );
     end if;
 
-    perform lb._wake_bridge();
+    if v_held is null then
+        perform lb._wake_bridge();
+    end if;
     session_id := v_session_id;
     user_id := p_user_id;
     score := p_score;
     total_score := v_total;
+    held_by := v_held;
     return next;
 end;
 $$;
@@ -3537,6 +3939,47 @@ $$;
 ALTER FUNCTION lb.update_board(p_board text, p_enabled boolean, p_retain_periods integer, p_ends_at timestamp with time zone, p_game_mode text, p_aggregate text, p_reset text, p_time_zone text, p_tie_break text, p_starts_at timestamp with time zone, p_reset_every interval, p_reset_anchor timestamp without time zone) OWNER TO lb_owner;
 
 --
+-- Name: update_rule(text, boolean, bigint, text); Type: FUNCTION; Schema: lb; Owner: lb_owner
+--
+
+CREATE FUNCTION lb.update_rule(p_rule_id text, p_enabled boolean DEFAULT NULL::boolean, p_threshold bigint DEFAULT NULL::bigint, p_actor text DEFAULT NULL::text) RETURNS TABLE(rule_id text, kind text, threshold bigint, game_mode text, board_id text, enabled boolean, created_at timestamp with time zone, created_by text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+    v_actor text := lb._actor(p_actor);
+    v_before jsonb;
+begin
+    select to_jsonb(r) into v_before from lb.list_rules() as r where r.rule_id = p_rule_id;
+    if v_before is null then
+        perform lb._rule_not_found(p_rule_id);
+    end if;
+    if p_threshold is not null and p_threshold not between 0 and lb._max_value() then
+        perform lb._invalid_argument(
+            'p_threshold', format('must be an integer from 0 to %s', lb._max_value()), p_threshold::text
+        );
+    end if;
+    update lb.rules as r
+    set
+        enabled = coalesce(p_enabled, r.enabled),
+        threshold = coalesce(p_threshold, r.threshold)
+    where r.rule_id = p_rule_id;
+    perform lb._audit(
+        v_actor, 'rule_updated', 'rule:' || p_rule_id, null,
+        jsonb_build_object(
+            'before', v_before,
+            'after', (select to_jsonb(r) from lb.list_rules() as r where r.rule_id = p_rule_id)
+        )
+    );
+    return query select * from lb.list_rules() as r where r.rule_id = p_rule_id;
+end;
+$$;
+
+
+ALTER FUNCTION lb.update_rule(p_rule_id text, p_enabled boolean, p_threshold bigint, p_actor text) OWNER TO lb_owner;
+
+--
 -- Name: verify_board(text, timestamp with time zone); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
@@ -3688,23 +4131,6 @@ ALTER TABLE lb.game_modes ALTER COLUMN ordinal ADD GENERATED ALWAYS AS IDENTITY 
 
 
 --
--- Name: game_sessions; Type: TABLE; Schema: lb; Owner: lb_owner
---
-
-CREATE TABLE lb.game_sessions (
-    id bigint NOT NULL,
-    user_id bigint NOT NULL,
-    score integer NOT NULL,
-    game_mode text NOT NULL,
-    played_at timestamp with time zone DEFAULT now() NOT NULL,
-    written_by text,
-    CONSTRAINT game_sessions_score_check CHECK (((score >= 0) AND (score <= 1000000)))
-);
-
-
-ALTER TABLE lb.game_sessions OWNER TO lb_owner;
-
---
 -- Name: game_sessions_id_seq; Type: SEQUENCE; Schema: lb; Owner: lb_owner
 --
 
@@ -3730,11 +4156,34 @@ CREATE TABLE lb.idempotency_keys (
     game_mode text NOT NULL,
     total_score bigint NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    boards jsonb
+    boards jsonb,
+    held_by text
 );
 
 
 ALTER TABLE lb.idempotency_keys OWNER TO lb_owner;
+
+--
+-- Name: rules; Type: TABLE; Schema: lb; Owner: lb_owner
+--
+
+CREATE TABLE lb.rules (
+    rule_id text NOT NULL,
+    kind text NOT NULL,
+    game_mode text,
+    board_no integer,
+    threshold bigint NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    created_by text NOT NULL,
+    CONSTRAINT rules_board_check CHECK (((kind = 'max_gain_per_period'::text) = (board_no IS NOT NULL))),
+    CONSTRAINT rules_kind_check CHECK ((kind = ANY (ARRAY['max_score'::text, 'max_submits_per_minute'::text, 'max_gain_per_period'::text]))),
+    CONSTRAINT rules_rule_id_check CHECK ((rule_id ~ '^[a-z0-9][a-z0-9_-]{0,39}$'::text)),
+    CONSTRAINT rules_threshold_check CHECK ((threshold >= 0))
+);
+
+
+ALTER TABLE lb.rules OWNER TO lb_owner;
 
 --
 -- Name: server_keys; Type: TABLE; Schema: lb; Owner: lb_owner
@@ -3859,6 +4308,14 @@ ALTER TABLE ONLY lb.idempotency_keys
 
 
 --
+-- Name: rules rules_pkey; Type: CONSTRAINT; Schema: lb; Owner: lb_owner
+--
+
+ALTER TABLE ONLY lb.rules
+    ADD CONSTRAINT rules_pkey PRIMARY KEY (rule_id);
+
+
+--
 -- Name: server_keys server_keys_key_hash_key; Type: CONSTRAINT; Schema: lb; Owner: lb_owner
 --
 
@@ -3917,6 +4374,13 @@ CREATE INDEX board_entries_changed_xid_idx ON lb.board_entries USING btree (chan
 --
 
 CREATE INDEX board_entries_rank_idx ON lb.board_entries USING btree (board_no, period_start, value DESC, tie_at, user_id);
+
+
+--
+-- Name: game_sessions_held_idx; Type: INDEX; Schema: lb; Owner: lb_owner
+--
+
+CREATE INDEX game_sessions_held_idx ON lb.game_sessions USING btree (id) WHERE (review = 'held'::text);
 
 
 --
@@ -3983,6 +4447,22 @@ ALTER TABLE ONLY lb.game_sessions
 
 ALTER TABLE ONLY lb.idempotency_keys
     ADD CONSTRAINT idempotency_keys_session_id_fkey FOREIGN KEY (session_id) REFERENCES lb.game_sessions(id);
+
+
+--
+-- Name: rules rules_board_no_fkey; Type: FK CONSTRAINT; Schema: lb; Owner: lb_owner
+--
+
+ALTER TABLE ONLY lb.rules
+    ADD CONSTRAINT rules_board_no_fkey FOREIGN KEY (board_no) REFERENCES lb.boards(board_no) ON DELETE CASCADE;
+
+
+--
+-- Name: rules rules_game_mode_fkey; Type: FK CONSTRAINT; Schema: lb; Owner: lb_owner
+--
+
+ALTER TABLE ONLY lb.rules
+    ADD CONSTRAINT rules_game_mode_fkey FOREIGN KEY (game_mode) REFERENCES lb.game_modes(game_mode);
 
 
 --
@@ -4056,6 +4536,13 @@ REVOKE ALL ON FUNCTION lb._boards_changed() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION lb._boards_json(p_boards text[], p_periods timestamp with time zone[], p_values bigint[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _broken_rule(p_user_id bigint, p_score integer, p_game_mode text, p_now timestamp with time zone); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._broken_rule(p_user_id bigint, p_score integer, p_game_mode text, p_now timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -4143,6 +4630,13 @@ REVOKE ALL ON FUNCTION lb._histogram_mismatches(p_board lb.boards, p_from timest
 
 
 --
+-- Name: FUNCTION _interleave_audit_ids(p_shard integer, p_shards integer); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._interleave_audit_ids(p_shard integer, p_shards integer) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _invalid_argument(p_argument text, p_rule text, p_got text); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
@@ -4210,6 +4704,13 @@ REVOKE ALL ON FUNCTION lb._max_username_length() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION lb._max_value() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _moderated_session(p_session_id bigint); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._moderated_session(p_session_id bigint) FROM PUBLIC;
 
 
 --
@@ -4294,6 +4795,13 @@ REVOKE ALL ON FUNCTION lb._readable_range(p_board lb.boards, p_period timestamp 
 --
 
 REVOKE ALL ON FUNCTION lb._resolve_period(p_board lb.boards, p_period timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _rule_not_found(p_rule_id text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb._rule_not_found(p_rule_id text) FROM PUBLIC;
 
 
 --
@@ -4399,6 +4907,15 @@ REVOKE ALL ON FUNCTION lb._wake_bridge() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION approve_session(p_session_id bigint, p_reason text, p_actor text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.approve_session(p_session_id bigint, p_reason text, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.approve_session(p_session_id bigint, p_reason text, p_actor text) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.approve_session(p_session_id bigint, p_reason text, p_actor text) TO lb_web;
+
+
+--
 -- Name: FUNCTION audit_entries(p_subject text, p_action text, p_since timestamp with time zone, p_limit integer, p_before bigint); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
@@ -4488,11 +5005,29 @@ GRANT ALL ON FUNCTION lb.create_player(p_username text) TO lb_game_server;
 
 
 --
+-- Name: FUNCTION create_rule(p_rule_id text, p_kind text, p_threshold bigint, p_game_mode text, p_board text, p_actor text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.create_rule(p_rule_id text, p_kind text, p_threshold bigint, p_game_mode text, p_board text, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.create_rule(p_rule_id text, p_kind text, p_threshold bigint, p_game_mode text, p_board text, p_actor text) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.create_rule(p_rule_id text, p_kind text, p_threshold bigint, p_game_mode text, p_board text, p_actor text) TO lb_web;
+
+
+--
 -- Name: FUNCTION delete_board(p_board text); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
 REVOKE ALL ON FUNCTION lb.delete_board(p_board text) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.delete_board(p_board text) TO lb_web;
+
+
+--
+-- Name: FUNCTION delete_rule(p_rule_id text, p_actor text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.delete_rule(p_rule_id text, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.delete_rule(p_rule_id text, p_actor text) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.delete_rule(p_rule_id text, p_actor text) TO lb_web;
 
 
 --
@@ -4528,6 +5063,15 @@ GRANT ALL ON FUNCTION lb.has_players() TO lb_proxy;
 
 
 --
+-- Name: FUNCTION held_sessions(p_rule_id text, p_game_mode text, p_user_id bigint, p_since timestamp with time zone, p_limit integer, p_after bigint); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.held_sessions(p_rule_id text, p_game_mode text, p_user_id bigint, p_since timestamp with time zone, p_limit integer, p_after bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.held_sessions(p_rule_id text, p_game_mode text, p_user_id bigint, p_since timestamp with time zone, p_limit integer, p_after bigint) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.held_sessions(p_rule_id text, p_game_mode text, p_user_id bigint, p_since timestamp with time zone, p_limit integer, p_after bigint) TO lb_web;
+
+
+--
 -- Name: FUNCTION limits(); Type: ACL; Schema: lb; Owner: lb_owner
 --
 
@@ -4543,6 +5087,15 @@ GRANT ALL ON FUNCTION lb.limits() TO lb_bridge;
 
 REVOKE ALL ON FUNCTION lb.list_keys() FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.list_keys() TO lb_moderator;
+
+
+--
+-- Name: FUNCTION list_rules(); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.list_rules() FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.list_rules() TO lb_moderator;
+GRANT ALL ON FUNCTION lb.list_rules() TO lb_web;
 
 
 --
@@ -4625,6 +5178,15 @@ GRANT ALL ON FUNCTION lb.read_entries(p_board_no integer, p_period timestamp wit
 
 REVOKE ALL ON FUNCTION lb.recompute_board(p_board text, p_period timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.recompute_board(p_board text, p_period timestamp with time zone) TO lb_web;
+
+
+--
+-- Name: FUNCTION reject_session(p_session_id bigint, p_reason text, p_actor text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.reject_session(p_session_id bigint, p_reason text, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.reject_session(p_session_id bigint, p_reason text, p_actor text) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.reject_session(p_session_id bigint, p_reason text, p_actor text) TO lb_web;
 
 
 --
@@ -4751,6 +5313,15 @@ GRANT ALL ON FUNCTION lb.top_players(p_limit integer, p_offset integer, p_board 
 
 REVOKE ALL ON FUNCTION lb.update_board(p_board text, p_enabled boolean, p_retain_periods integer, p_ends_at timestamp with time zone, p_game_mode text, p_aggregate text, p_reset text, p_time_zone text, p_tie_break text, p_starts_at timestamp with time zone, p_reset_every interval, p_reset_anchor timestamp without time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.update_board(p_board text, p_enabled boolean, p_retain_periods integer, p_ends_at timestamp with time zone, p_game_mode text, p_aggregate text, p_reset text, p_time_zone text, p_tie_break text, p_starts_at timestamp with time zone, p_reset_every interval, p_reset_anchor timestamp without time zone) TO lb_web;
+
+
+--
+-- Name: FUNCTION update_rule(p_rule_id text, p_enabled boolean, p_threshold bigint, p_actor text); Type: ACL; Schema: lb; Owner: lb_owner
+--
+
+REVOKE ALL ON FUNCTION lb.update_rule(p_rule_id text, p_enabled boolean, p_threshold bigint, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION lb.update_rule(p_rule_id text, p_enabled boolean, p_threshold bigint, p_actor text) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.update_rule(p_rule_id text, p_enabled boolean, p_threshold bigint, p_actor text) TO lb_web;
 
 
 --

@@ -9,16 +9,16 @@ script can parse: times and durations in ISO 8601 (UTC; P28D), as the HTTP API s
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
 
-from leaderboard import config, durations, rules, sqlapi
+from leaderboard import cli_actions, config, durations, rules, sqlapi
+from leaderboard.cli_actions import json_flag, plain
 from leaderboard.clock import InstantError, parse_instant
-from leaderboard.errors import InvalidArgument, LeaderboardError, cannot_connect
+from leaderboard.errors import InvalidArgument
 from leaderboard.rules import AGGREGATES, GAME_MODES, RESETS, TIE_BREAKS
 
 COLUMNS = ("board_id", "game_mode", "aggregate", "reset", "time_zone", "tie_break", "players")
@@ -50,11 +50,11 @@ def add_parser(sub: Any) -> None:
     actions = boards.add_subparsers(dest="action", required=True, metavar="action")
 
     listing = actions.add_parser("list", help="every board, global first")
-    _json_flag(listing)
+    json_flag(listing)
 
     show = actions.add_parser("show", help="one board and its readable periods")
     show.add_argument("board")
-    _json_flag(show)
+    json_flag(show)
 
     create = actions.add_parser(
         "create",
@@ -83,7 +83,7 @@ def add_parser(sub: Any) -> None:
     create.add_argument(
         "--if-missing", action="store_true", help="do nothing when the board exists"
     )
-    _json_flag(create)
+    json_flag(create)
 
     update = actions.add_parser(
         "update",
@@ -97,11 +97,11 @@ def add_parser(sub: Any) -> None:
     state.add_argument("--disable", action="store_true")
     update.add_argument("--retain-periods", type=_retention)
     update.add_argument("--ends-at", help="ISO 8601 time, or 'none' to remove the end")
-    _json_flag(update)
+    json_flag(update)
 
     delete = actions.add_parser("delete", help="delete a board and its values (not sessions)")
     delete.add_argument("board")
-    _json_flag(delete)
+    json_flag(delete)
 
     recompute = actions.add_parser(
         "recompute",
@@ -111,7 +111,7 @@ def add_parser(sub: Any) -> None:
     )
     recompute.add_argument("board")
     recompute.add_argument("--period", help="one period's start (ISO 8601)")
-    _json_flag(recompute)
+    json_flag(recompute)
 
 
 def _retention(raw: str) -> int:
@@ -127,30 +127,8 @@ def _retention(raw: str) -> int:
     return value
 
 
-def _json_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
-
-
 def run(settings: config.Settings, args: argparse.Namespace) -> int:
-    try:
-        conn = psycopg.connect(settings.database_url, autocommit=True)
-    except psycopg.OperationalError as exc:
-        raise cannot_connect("PostgreSQL", exc) from exc
-    with conn:
-        try:
-            result = _act(conn, args)
-        except LeaderboardError as exc:
-            # the SQL API names its argument (reset_every); here it is a flag (--reset-every)
-            if exc.field in FLAGS:
-                exc.message = exc.message.replace(exc.field, FLAGS[exc.field], 1)
-            raise
-    if result is None:
-        return 0
-    if args.json:
-        print(json.dumps(result, default=plain, indent=2))
-    else:
-        _print(args.action, result)
-    return 0
+    return cli_actions.run(settings, args, _act, _print, FLAGS)
 
 
 def _act(conn: psycopg.Connection, args: argparse.Namespace) -> Any:
@@ -234,20 +212,6 @@ def local_time(raw: str | None, field: str) -> datetime | None:
             field=field,
         )
     return moment
-
-
-def plain(value: Any) -> Any:
-    """Times and durations as the HTTP API shows them: 2026-11-30T00:00:00Z, P28D; a
-    board's anchor, a local time, without a zone."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value.isoformat()
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return durations.iso(value)
-    raise TypeError(type(value).__name__)
 
 
 def _print(action: str, result: Any) -> None:

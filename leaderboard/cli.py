@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psycopg
 
-from leaderboard import boards_cli, config, keys_cli, logins, logs, redisconn
+from leaderboard import boards_cli, config, keys_cli, logins, logs, moderate_cli, redisconn
 from leaderboard.errors import (
     BoardExists,
     InvalidArgument,
@@ -237,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     boards_cli.add_parser(sub)
     keys_cli.add_parser(sub)
+    moderate_cli.add_parsers(sub)
 
     shards = sub.add_parser(
         "shards",
@@ -405,6 +406,8 @@ def _dispatch(args: argparse.Namespace, settings: config.Settings) -> int:
         return boards_cli.run(settings, args)
     if args.command == "keys":
         return keys_cli.run(settings, args)
+    if args.command in ("rules", "moderate"):
+        return moderate_cli.run(settings, args)
     if args.command == "shards":
         return _shards(args)
     if args.command == "verify":

@@ -106,6 +106,33 @@ class KeyExists(LeaderboardError):
     http_status = 409
 
 
+class SessionNotFound(NotFound):
+    """No such session."""
+
+    code = "SESSION_NOT_FOUND"
+
+
+class SessionNotHeld(LeaderboardError):
+    """The session was not held (it counts as submitted), or was approved and cannot be
+    rejected."""
+
+    code = "SESSION_NOT_HELD"
+    http_status = 409
+
+
+class RuleNotFound(NotFound):
+    """No such rule."""
+
+    code = "RULE_NOT_FOUND"
+
+
+class RuleExists(LeaderboardError):
+    """A rule with that id already exists."""
+
+    code = "RULE_EXISTS"
+    http_status = 409
+
+
 class Unavailable(LeaderboardError):
     """A backing service is unavailable; retry shortly."""
 
@@ -149,7 +176,8 @@ class SchemaOutOfDate(LeaderboardError):
 
 
 # SQLSTATE -> domain error. LB0xx are ours: LB001 an idempotency key reused with another
-# payload, LB010/LB011 a server key refused (unknown/revoked; not for this game mode).
+# payload, LB010/LB011 a server key refused (unknown/revoked; not for this game mode), LB013
+# a moderation action on a session whose state does not allow it.
 _BY_SQLSTATE: dict[str, type[LeaderboardError]] = {
     "22023": InvalidArgument,  # invalid_parameter_value
     "22003": TotalOutOfRange,  # numeric_value_out_of_range
@@ -161,6 +189,7 @@ _BY_SQLSTATE: dict[str, type[LeaderboardError]] = {
     "LB002": InvalidArgument,
     "LB010": InvalidKey,
     "LB011": KeyNotAllowed,
+    "LB013": SessionNotHeld,
 }
 
 
@@ -171,6 +200,9 @@ _BY_ARGUMENT: dict[tuple[str, str], type[LeaderboardError]] = {
     ("23505", "p_board_id"): BoardExists,
     ("P0002", "p_key_name"): KeyNotFound,
     ("23505", "p_key_name"): KeyExists,
+    ("P0002", "p_session_id"): SessionNotFound,
+    ("P0002", "p_rule_id"): RuleNotFound,
+    ("23505", "p_rule_id"): RuleExists,
 }
 
 

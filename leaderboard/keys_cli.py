@@ -9,15 +9,14 @@ the audit log under the login that made it.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 import psycopg
 
-from leaderboard import config, sqlapi
-from leaderboard.boards_cli import duration, plain
-from leaderboard.errors import LeaderboardError, cannot_connect
+from leaderboard import cli_actions, config, sqlapi
+from leaderboard.boards_cli import duration
+from leaderboard.cli_actions import json_flag, shown
 from leaderboard.rules import GAME_MODES
 
 FLAGS = {"game_modes": "--scope", "grace": "--grace", "key_name": "NAME"}
@@ -45,8 +44,8 @@ def add_parser(sub: Any) -> None:
         metavar="MODE",
         help="a game mode the key may submit (repeat for more; default: every mode)",
     )
-    _json_flag(create)
-    _json_flag(actions.add_parser("list", help="every key (without secrets), revoked last"))
+    json_flag(create)
+    json_flag(actions.add_parser("list", help="every key (without secrets), revoked last"))
     rotate = actions.add_parser(
         "rotate", help="a new secret for a key, printed once; the old one ends after --grace"
     )
@@ -56,33 +55,14 @@ def add_parser(sub: Any) -> None:
         default="PT0S",
         help="how long the old secret keeps working, ISO 8601 up to P7D (default: not at all)",
     )
-    _json_flag(rotate)
+    json_flag(rotate)
     revoke = actions.add_parser("revoke", help="refuse a key's secrets from now on")
     revoke.add_argument("name")
-    _json_flag(revoke)
-
-
-def _json_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+    json_flag(revoke)
 
 
 def run(settings: config.Settings, args: argparse.Namespace) -> int:
-    try:
-        conn = psycopg.connect(settings.database_url, autocommit=True)
-    except psycopg.OperationalError as exc:
-        raise cannot_connect("PostgreSQL", exc) from exc
-    with conn:
-        try:
-            result = _act(conn, args)
-        except LeaderboardError as exc:
-            if exc.field in FLAGS:
-                exc.message = exc.message.replace(exc.field, FLAGS[exc.field], 1)
-            raise
-    if args.json:
-        print(json.dumps(result, default=plain, indent=2))
-    else:
-        _print(args.action, result)
-    return 0
+    return cli_actions.run(settings, args, _act, _print, FLAGS)
 
 
 def _act(conn: psycopg.Connection, args: argparse.Namespace) -> Any:
@@ -97,34 +77,19 @@ def _act(conn: psycopg.Connection, args: argparse.Namespace) -> Any:
     raise AssertionError(args.action)
 
 
-def _shown(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, list):
-        return ",".join(value)
-    return str(plain(value)) if not isinstance(value, str) else value
-
-
 def _print(action: str, result: Any) -> None:
     out = sys.stdout
     if action == "list":
-        rows = [{c: _shown(r[c]) for c in COLUMNS} for r in result]
-        for row in rows:
-            if row["game_modes"] == "-":
-                row["game_modes"] = "all"
-        widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in COLUMNS}
-        print("  ".join(c.ljust(widths[c]) for c in COLUMNS).rstrip(), file=out)
-        for row in rows:
-            print("  ".join(row[c].ljust(widths[c]) for c in COLUMNS).rstrip(), file=out)
+        cli_actions.table([{**r, "game_modes": r["game_modes"] or "all"} for r in result], COLUMNS)
         return
     if action == "create":
         modes = ", ".join(result["game_modes"] or ["every mode"])
         print(f"key {result['key_name']} created, for {modes}", file=out)
     if action == "rotate":
         until = result["previous_valid_until"]
-        ends = f"works until {_shown(until)}" if until else "no longer works"
+        ends = f"works until {shown(until)}" if until else "no longer works"
         print(f"key {result['key_name']} rotated; the previous secret {ends}", file=out)
     if action in ("create", "rotate"):
         print(f"secret (shown once; give it to the game servers now): {result['secret']}")
         return
-    print(f"key {result['key_name']} revoked at {_shown(result['revoked_at'])}", file=out)
+    print(f"key {result['key_name']} revoked at {shown(result['revoked_at'])}", file=out)

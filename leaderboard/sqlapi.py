@@ -52,7 +52,7 @@ _ENTRIES = (
     " (select coalesce(jsonb_agg(e), '[]') from lb.session_entries(s.session_id) as e) as entries"
 )
 _SUBMIT = {
-    (keyed, authed): "select s.session_id, s.user_id, s.score, s.total_score,"
+    (keyed, authed): "select s.session_id, s.user_id, s.score, s.total_score, s.held_by,"
     + (" lb.session_boards(s.session_id, %s) as boards," if keyed else "")
     + _ENTRIES
     + (_SUBMIT_AUTHED_FROM if authed else _SUBMIT_FROM)
@@ -321,3 +321,77 @@ def audit_entries(
         "select * from lb.audit_entries(%s, %s, %s, %s, %s)",
         (subject, action, since, limit, before),
     )
+
+
+# Plausibility rules and the held queue.
+
+
+def create_rule(
+    conn: psycopg.Connection,
+    rule_id: str,
+    kind: str,
+    threshold: int,
+    *,
+    game_mode: str | None = None,
+    board: str | None = None,
+) -> dict[str, Any]:
+    return _rows(
+        conn,
+        "select * from lb.create_rule(%s, %s, %s, %s, %s)",
+        (rule_id, kind, threshold, game_mode, board),
+        write=True,
+    )[0]
+
+
+def held_sessions(conn: psycopg.Connection, **filters: Any) -> list[dict[str, Any]]:
+    return _rows(
+        conn,
+        "select * from lb.held_sessions(%s, %s, %s, %s, %s, %s)",
+        (
+            filters.get("rule_id"),
+            filters.get("game_mode"),
+            filters.get("user_id"),
+            filters.get("since"),
+            filters.get("limit", 50),
+            filters.get("after"),
+        ),
+    )
+
+
+def approve_session(conn: psycopg.Connection, session_id: int, reason: str | None) -> Any:
+    return _rows(
+        conn, "select lb.approve_session(%s, %s) as boards", (session_id, reason), write=True
+    )[0]["boards"]
+
+
+def reject_session(conn: psycopg.Connection, session_id: int, reason: str | None) -> None:
+    _rows(conn, "select lb.reject_session(%s, %s)", (session_id, reason), write=True)
+
+
+def list_rules(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    return _rows(conn, "select * from lb.list_rules()", ())
+
+
+def update_rule(
+    conn: psycopg.Connection,
+    rule_id: str,
+    *,
+    enabled: bool | None = None,
+    threshold: int | None = None,
+) -> dict[str, Any]:
+    return _rows(
+        conn,
+        "select * from lb.update_rule(%s, %s, %s)",
+        (rule_id, enabled, threshold),
+        write=True,
+    )[0]
+
+
+def delete_rule(conn: psycopg.Connection, rule_id: str) -> int:
+    return _rows(conn, "select lb.delete_rule(%s) as held", (rule_id,), write=True)[0]["held"]
+
+
+def session_log(
+    conn: psycopg.Connection, user_id: int, limit: int = 20, before: int | None = None
+) -> list[dict[str, Any]]:
+    return _rows(conn, "select * from lb.session_log(%s, %s, %s)", (user_id, limit, before))

@@ -48,6 +48,12 @@ def submit():
             with_boards=True,
             key_hash=key_hash,
         )
+    held_by = row.pop("held_by")
+    if held_by is not None:
+        # recorded, counted on no board until a moderator approves it ("flag, don't drop");
+        # its retry answers the same
+        row.pop("entries")
+        return jsonify({"success": True, "data": {**row, "held": True, "rule": held_by}}), 202
     # committed: show it in the index before answering, so the client's next read sees it
     services().echo(row.pop("entries"))
     return jsonify({"success": True, "data": row}), 201

@@ -53,6 +53,24 @@ class SubmitResponse(Strict):
     data: Submitted
 
 
+class Held(Strict):
+    """A session a plausibility rule held: recorded, counted on no board (boards is empty)
+    until a moderator approves it; total_score is the player's total without it."""
+
+    session_id: int
+    user_id: int
+    score: int
+    total_score: int
+    boards: list[CountedOn]
+    held: Literal[True]
+    rule: str
+
+
+class HeldResponse(Strict):
+    success: Literal[True]
+    data: Held
+
+
 class RankedPlayer(Strict):
     rank: int | None
     user_id: int
@@ -222,6 +240,8 @@ MODELS: list[type[BaseModel]] = [
     ErrorBody,
     SubmitResponse,
     Submitted,
+    HeldResponse,
+    Held,
     TopResponse,
     RankedPlayer,
     RankResponse,
@@ -435,6 +455,11 @@ def document() -> dict[str, Any]:
                     "security": [{"server_key": []}, {}],
                     "responses": {
                         "201": _json(SubmitResponse, "recorded"),
+                        "202": _json(
+                            HeldResponse,
+                            "recorded but held by a plausibility rule: counted on no board "
+                            "until a moderator approves it",
+                        ),
                         **_errors(400, 404, 413, 422, 429, 503),
                         "401": _json(
                             ErrorResponse,

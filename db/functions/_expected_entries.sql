@@ -4,7 +4,8 @@
 -- player or only of p_users. The value is the sum, or the best score; tie_at on 'earliest'
 -- boards is the start of the latest session that raised a sum (the first one while it is 0),
 -- or the first that reached the best score: what lb.submit_score reaches, whatever order
--- sessions committed in. '-infinity' on 'shared' boards.
+-- sessions committed in. '-infinity' on 'shared' boards. Held and rejected sessions count
+-- nowhere (lb.rules); approved ones count as if accepted when they were played.
 -- A single-statement SQL function without SET or SECURITY DEFINER, so the planner inlines it
 -- into its callers' queries (no materialized intermediate result). p_from and p_to are
 -- period bounds (every caller's are): a session's period is found by a binary search of
@@ -54,6 +55,7 @@ as $$
         where
             g.id >= p_first_session
             and g.id <@ p_board.counted_sessions
+            and (g.review is null or g.review = 'approved')
             and (p_users is null or g.user_id = any(p_users))
             and (p_board.game_mode is null or g.game_mode = p_board.game_mode)
             and (p_board.starts_at is null or g.played_at >= p_board.starts_at)

@@ -1,7 +1,8 @@
 -- The entries a session counted on: for every board that accepts the session (its mode, its
 -- window), the player's entry in the period of the session. The one definition behind
 -- lb.session_boards (what a client is told) and lb.session_entries (what the web app echoes
--- into the index). A plain SQL function, so it is inlined into both.
+-- into the index). A held or rejected session counts on none. A plain SQL function, so it
+-- is inlined into both.
 create or replace function lb._session_entries(p_session_id bigint)
 returns table (
     board_id text,
@@ -27,7 +28,7 @@ as $$
             b.board_no = e.board_no
             and e.period_start = lb._period_of(b, s.played_at)
             and s.user_id = e.user_id
-    where s.id = p_session_id
+    where s.id = p_session_id and (s.review is null or s.review = 'approved')
 $$;
 
 -- the grants below are the whole truth: revoke from every group first

@@ -43,6 +43,7 @@ begin
         'alter table lb.game_sessions alter column id set increment by %s set start with %s restart',
         p_shards, p_shard + 1
     );
+    perform lb._interleave_audit_ids(p_shard, p_shards);
 end;
 $$;
 

@@ -2,7 +2,9 @@
 -- window) for the board's current period, in one transaction; the write path for game
 -- servers and the HTTP API. total_score is the player's `global` total. With an idempotency
 -- key, a retry returns the first result and changes nothing on any board. The session
--- records who wrote it (lb._actor: the login, or the server key the web app checked).
+-- records who wrote it (lb._actor: the login, or the server key the web app checked). A
+-- session that breaks a rule (lb.rules) is recorded but held: it counts on no board until a
+-- moderator approves it, and held_by names the rule (null: counted).
 create or replace function lb.submit_score(
     p_user_id bigint,
     p_score integer,
@@ -10,7 +12,9 @@ create or replace function lb.submit_score(
     p_idempotency_key text default null,
     p_actor text default null
 )
-returns table (session_id bigint, user_id bigint, score integer, total_score bigint)
+returns table (
+    session_id bigint, user_id bigint, score integer, total_score bigint, held_by text
+)
 language plpgsql
 volatile
 security definer
@@ -35,6 +39,7 @@ declare
     v_global integer;
     v_written integer[];
     v_may_skip boolean;
+    v_held text;
 begin
     if p_user_id is null or p_user_id <= 0 then
         perform lb._invalid_argument('p_user_id', 'must be a positive integer', p_user_id::text);
@@ -78,7 +83,9 @@ begin
                     ),
                     column = 'p_idempotency_key';
             end if;
-            return query select v_prior.session_id, v_prior.user_id, v_prior.score, v_prior.total_score;
+            return query select
+                v_prior.session_id, v_prior.user_id, v_prior.score, v_prior.total_score,
+                v_prior.held_by;
             return;
         end if;
     end if;
@@ -91,8 +98,11 @@ begin
     -- finishes before the backfill reads or reads the board list after the new board is
     -- committed. Either way its session counts once.
     v_now := lb._now();
-    insert into lb.game_sessions (user_id, score, game_mode, played_at, written_by)
-    select p_user_id, p_score, p_game_mode, v_now, lb._actor(p_actor)
+    v_held := lb._broken_rule(p_user_id, p_score, p_game_mode, v_now);
+    insert into lb.game_sessions (user_id, score, game_mode, played_at, written_by, held_by, review)
+    select
+        p_user_id, p_score, p_game_mode, v_now, lb._actor(p_actor), v_held,
+        case when v_held is not null then 'held' end
     where
         exists (select from lb.users as u where u.id = p_user_id)
         and exists (select from lb.game_modes as m where m.game_mode = p_game_mode)
@@ -107,7 +117,8 @@ begin
             column = 'p_user_id';
     end if;
 
-    -- The boards that accept the session (read after the lock above, see there).
+    -- The boards that accept the session (read after the lock above, see there); none for a
+    -- held session.
     select
         coalesce(array_agg(b.board_no), '{}'),
         array_agg(lb._period_of(b, v_now)),
@@ -118,7 +129,8 @@ begin
     into v_boards, v_periods, v_ties, v_sums, v_global, v_may_skip
     from lb.boards as b
     where
-        b.enabled
+        v_held is null
+        and b.enabled
         and (b.game_mode is null or b.game_mode = p_game_mode)
         and (b.starts_at is null or b.starts_at <= v_now)
         and (b.ends_at is null or v_now < b.ends_at);
@@ -188,15 +200,21 @@ begin
         into v_written, v_total
         from written as w;
     end if;
-    -- the global board left unchanged (a score of 0): its total as it is
+    -- the global board left unchanged (a score of 0, a held session): its total as it is
     if v_total is null then
         select e.value into v_total
         from lb.board_entries as e
-        where e.board_no = v_global and e.period_start = '-infinity' and e.user_id = p_user_id;
+        where
+            e.board_no = coalesce(v_global, (select b.board_no from lb.boards as b where b.board_id = 'global'))
+            and e.period_start = '-infinity'
+            and e.user_id = p_user_id;
+        if v_held is not null then
+            v_total := coalesce(v_total, 0);  -- held before any session counted
+        end if;
     end if;
 
     -- a sum entry not written although the score adds something would pass lb._max_value()
-    if p_score > 0 and not v_sums <@ coalesce(v_written, '{}') then
+    if v_held is null and p_score > 0 and not v_sums <@ coalesce(v_written, '{}') then
         perform lb._total_out_of_range(p_user_id, p_score, p_game_mode, v_now);
     end if;
 
@@ -204,18 +222,21 @@ begin
         -- with what lb.session_boards answers now (it sees this transaction's writes), so a
         -- retry gets the first answer
         insert into lb.idempotency_keys (
-            idempotency_key, session_id, user_id, score, game_mode, total_score, boards
+            idempotency_key, session_id, user_id, score, game_mode, total_score, boards, held_by
         ) values (
             p_idempotency_key, v_session_id, p_user_id, p_score, p_game_mode, v_total,
-            lb.session_boards(v_session_id)
+            lb.session_boards(v_session_id), v_held
         );
     end if;
 
-    perform lb._wake_bridge();
+    if v_held is null then
+        perform lb._wake_bridge();
+    end if;
     session_id := v_session_id;
     user_id := p_user_id;
     score := p_score;
     total_score := v_total;
+    held_by := v_held;
     return next;
 end;
 $$;

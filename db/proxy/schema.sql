@@ -79,3 +79,20 @@ grant select on lb_proxy.config to lb_game_server, lb_web;
 -- calls ambiguous): lb.submit_score gained p_actor (issue 24)
 drop function if exists lb.submit_score(bigint, integer, text, text);
 drop function if exists lb_proxy.submit_score(bigint, integer, text, text);
+-- ... and its result gained held_by (issue 24): the version without it goes
+do $$
+begin
+    if exists (
+        select from pg_proc as p
+        where
+            p.oid = any(array(
+                select f.oid from pg_proc as f
+                where f.proname = 'submit_score' and f.pronamespace in ('lb'::regnamespace, 'lb_proxy'::regnamespace)
+            ))
+            and not 'held_by' = any(p.proargnames)
+    ) then
+        drop function if exists lb.submit_score(bigint, integer, text, text, text);
+        drop function if exists lb_proxy.submit_score(bigint, integer, text, text, text);
+    end if;
+end;
+$$;

@@ -304,6 +304,15 @@ def test_where_submits_need_a_key_the_form_sends_the_one_given(keyed_server, pag
     page.fill("#submit-key", secret)
     page.click("#submit-form button[type=submit]")
     expect(page.locator("#submit-result")).to_contain_text(f"Recorded 7 for player #{user}")
+    # a score a rule holds: the form says so instead of "Recorded"
+    conn.execute("select lb.create_rule('cap', 'max_score', 100)")
+    page.fill("#submit-score", "500")
+    page.click("#submit-form button[type=submit]")
+    expect(page.locator("#submit-result")).to_contain_text("Held by rule cap")
+    assert conn.execute("select held_by from lb.game_sessions where score = 500").fetchone() == (
+        "cap",
+    )
     assert conn.execute("select written_by from lb.game_sessions").fetchall() == [
-        ("key:dashboard",)
+        ("key:dashboard",),
+        ("key:dashboard",),
     ]

@@ -14,6 +14,16 @@ from leaderboard import DB_DIR, migrate
 from tests.support.servers import PG, url_as, url_for
 
 # The contract, as the README documents it.
+# the held queue and its rules: moderators, and the web app's admin endpoints
+MODERATION = {
+    "create_rule",
+    "update_rule",
+    "delete_rule",
+    "list_rules",
+    "held_sessions",
+    "approve_session",
+    "reject_session",
+}
 GRANTS = {
     "lb_game_server": {
         "create_player",
@@ -52,7 +62,8 @@ GRANTS = {
         "shard_info",
         "shard_status",
         "authenticate_key",
-    },
+    }
+    | MODERATION,
     "lb_moderator": {
         "create_key",
         "rotate_key",
@@ -60,7 +71,8 @@ GRANTS = {
         "list_keys",
         "audit_entries",
         "session_log",
-    },
+    }
+    | MODERATION,
     "lb_bridge": {
         "poll_changes",
         "feed_position",
@@ -104,6 +116,7 @@ TABLES = [
     "lb.game_modes",
     "lb.server_keys",
     "lb.audit_log",
+    "lb.rules",
 ]
 
 

@@ -7,7 +7,9 @@ import pytest
 
 from tests.support.db import assert_rejected, db_state
 
-SUBMIT = "select * from lb.submit_score(%s, %s, %s, %s)"
+# the columns a submit has always returned (held_by, what a rule held, is tests/db/
+# test_held_sessions.py's)
+SUBMIT = "select session_id, user_id, score, total_score from lb.submit_score(%s, %s, %s, %s)"
 
 
 @pytest.fixture

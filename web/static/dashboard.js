@@ -406,6 +406,13 @@ function bindForms() {
         body: JSON.stringify({ user_id: userId, score, game_mode: $("submit-mode").value }),
       });
       const d = payload.data;
+      if (d.held) {
+        // 202: in the log, on no board until a moderator approves it
+        out.className = "error";
+        out.textContent = `Held by rule ${d.rule}: ${fmt(d.score)} for player #${d.user_id} is recorded but counts on no board until a moderator approves it.`;
+        counted.replaceChildren();
+        return;
+      }
       out.className = "ok";
       out.textContent = `Recorded ${fmt(d.score)} for player #${d.user_id}: total ${fmt(d.total_score)}.`;
       counted.replaceChildren(...(d.boards || []).map((b) => {

@@ -1,5 +1,6 @@
--- lb.audit_entries on shard 0, where a sharded deployment keeps its server keys and audit log
--- (one copy: they are few, and a key must mean the same on every shard's path).
+-- lb.audit_entries on every shard, merged: key changes are recorded on shard 0, moderation on
+-- the shard of the player it acts on, and audit ids are interleaved across shards
+-- (lb._interleave_audit_ids), so one order by id pages the whole log.
 create or replace function lb_proxy.audit_entries(p_subject text, p_action text, p_since timestamptz, p_limit integer, p_before bigint)
 returns table (
     audit_id bigint,
@@ -13,7 +14,7 @@ returns table (
 language plproxy
 as $$
     cluster 'lb_shards';
-    run on 0;
+    run on all;
     target lb.audit_entries;
 $$;
 
@@ -42,7 +43,10 @@ declare
     v_message text;
     v_detail text;
 begin
-    return query select * from lb_proxy.audit_entries(p_subject, p_action, p_since, p_limit, p_before);
+    return query select a.*
+    from lb_proxy.audit_entries(p_subject, p_action, p_since, p_limit, p_before) as a
+    order by a.audit_id desc
+    limit greatest(p_limit, 1);  -- LIMIT 0 would not call the shards, which refuse it
 exception when others then
     get stacked diagnostics v_state = returned_sqlstate, v_message = message_text,
         v_detail = pg_exception_detail;

@@ -3,7 +3,9 @@
 create or replace function lb_proxy.submit_score(
     p_user_id bigint, p_score integer, p_game_mode text, p_idempotency_key text, p_actor text
 )
-returns table (session_id bigint, user_id bigint, score integer, total_score bigint)
+returns table (
+    session_id bigint, user_id bigint, score integer, total_score bigint, held_by text
+)
 language plproxy
 as $$
     cluster 'lb_shards';
@@ -18,7 +20,9 @@ create or replace function lb.submit_score(
     p_idempotency_key text default null,
     p_actor text default null
 )
-returns table (session_id bigint, user_id bigint, score integer, total_score bigint)
+returns table (
+    session_id bigint, user_id bigint, score integer, total_score bigint, held_by text
+)
 language plpgsql
 volatile
 -- as its owner: only this wrapper may call lb_proxy.submit_score, whose p_actor the shard believes
