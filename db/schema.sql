@@ -259,41 +259,60 @@ ALTER FUNCTION lb._boards_json(p_boards text[], p_periods timestamp with time zo
 --
 
 CREATE FUNCTION lb._broken_rule(p_user_id bigint, p_score integer, p_game_mode text, p_now timestamp with time zone) RETURNS text
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-    select r.rule_id
-    from lb.rules as r
-    left join lb.boards as b on r.board_no = b.board_no
-    where
-        r.enabled
-        and (r.game_mode is null or r.game_mode = p_game_mode)
-        and case r.kind
-            when 'max_score' then p_score > r.threshold
-            when 'max_submits_per_minute' then (
-                select count(*)
+declare
+    v_rule lb.rules;
+    v_board lb.boards;
+    v_count bigint;
+    v_value bigint;
+begin
+    for v_rule in
+        select r.*
+        from lb.rules as r
+        where r.enabled and (r.game_mode is null or r.game_mode = p_game_mode)
+        order by r.rule_id
+    loop
+        if v_rule.kind = 'max_score' then
+            if p_score > v_rule.threshold then
+                return v_rule.rule_id;
+            end if;
+        elsif v_rule.kind = 'max_submits_per_minute' then
+            select count(*) into v_count
+            from (
+                select
                 from lb.game_sessions as g
                 where
                     g.user_id = p_user_id
                     and g.played_at > p_now - interval '1 minute'
-                    and (r.game_mode is null or g.game_mode = r.game_mode)
-            ) >= r.threshold
-            when 'max_gain_per_period' then
-                b.enabled
-                and (b.game_mode is null or b.game_mode = p_game_mode)
-                and (b.starts_at is null or b.starts_at <= p_now)
-                and (b.ends_at is null or p_now < b.ends_at)
-                and coalesce((
-                    select e.value
-                    from lb.board_entries as e
-                    where
-                        e.board_no = b.board_no
-                        and e.period_start = lb._period_of(b, p_now)
-                        and e.user_id = p_user_id
-                ), 0) + p_score > r.threshold
-            else false
-        end
-    order by r.rule_id
-    limit 1
+                    and (v_rule.game_mode is null or g.game_mode = v_rule.game_mode)
+                limit v_rule.threshold
+            ) as recent;
+            if v_count >= v_rule.threshold then
+                return v_rule.rule_id;
+            end if;
+        elsif v_rule.kind = 'max_gain_per_period' then
+            select b.* into v_board from lb.boards as b where b.board_no = v_rule.board_no;
+            if
+                v_board.enabled
+                and (v_board.game_mode is null or v_board.game_mode = p_game_mode)
+                and (v_board.starts_at is null or v_board.starts_at <= p_now)
+                and (v_board.ends_at is null or p_now < v_board.ends_at)
+            then
+                select e.value into v_value
+                from lb.board_entries as e
+                where
+                    e.board_no = v_board.board_no
+                    and e.period_start = lb._period_of(v_board, p_now)
+                    and e.user_id = p_user_id;
+                if coalesce(v_value, 0) + p_score > v_rule.threshold then
+                    return v_rule.rule_id;
+                end if;
+            end if;
+        end if;
+    end loop;
+    return null;
+end;
 $$;
 
 
@@ -830,7 +849,7 @@ CREATE TABLE lb.game_sessions (
     written_by text,
     held_by text,
     review text,
-    CONSTRAINT game_sessions_review_check CHECK (((review IS NULL) OR ((review = ANY (ARRAY['held'::text, 'approved'::text, 'rejected'::text])) AND (held_by IS NOT NULL)))),
+    CONSTRAINT game_sessions_review_check CHECK ((((review IS NULL) = (held_by IS NULL)) AND (review = ANY (ARRAY['held'::text, 'approved'::text, 'rejected'::text])))),
     CONSTRAINT game_sessions_score_check CHECK (((score >= 0) AND (score <= 1000000)))
 );
 
@@ -1722,8 +1741,7 @@ begin
     end if;
     update lb.game_sessions as s set review = 'approved' where s.id = p_session_id;
     -- the entries it will count on, as they are before it does (approved, it is one of
-    -- lb._session_entries' sessions); they are locked board by board below, as a submit
-    -- locks them
+    -- lb._session_entries' sessions)
     v_before := lb.session_boards(p_session_id);
     for v_board in
         select b.*
@@ -1738,23 +1756,38 @@ begin
         v_period := lb._period_of(v_board, v_session.played_at);
         select r.p_from, r.p_to into v_from, v_to from lb._readable_range(v_board, null) as r;
         continue when v_period < v_from or v_period >= v_to;
-        insert into lb.board_entries as e (board_no, period_start, user_id, value, tie_at)
+        v_to := lb._period_end(v_board, v_period);
+        -- the entry, if the player has none yet (a submit that inserts it meanwhile wins)
+        insert into lb.board_entries (board_no, period_start, user_id, value, tie_at)
         select v_board.board_no, x.period_start, x.user_id, x.value, x.tie_at
-        from lb._expected_entries(
-            v_board, v_period, lb._period_end(v_board, v_period), 0, array[v_session.user_id]
-        ) as x
-        on conflict (board_no, period_start, user_id) do update
-            set
-                value = excluded.value,
-                tie_at = excluded.tie_at,
-                updated_at = clock_timestamp(),
-                changed_xid = pg_current_xact_id()
-            where (e.value, e.tie_at) is distinct from (excluded.value, excluded.tie_at);
+        from lb._expected_entries(v_board, v_period, v_to, 0, array[v_session.user_id]) as x
+        on conflict (board_no, period_start, user_id) do nothing;
+        perform
+        from lb.board_entries as e
+        where
+            e.board_no = v_board.board_no
+            and e.period_start = v_period
+            and e.user_id = v_session.user_id
+        for update;
+        -- a new statement, so a new snapshot: every session committed before the lock
+        update lb.board_entries as e
+        set
+            value = x.value,
+            tie_at = x.tie_at,
+            updated_at = clock_timestamp(),
+            changed_xid = pg_current_xact_id()
+        from lb._expected_entries(v_board, v_period, v_to, 0, array[v_session.user_id]) as x
+        where
+            e.board_no = v_board.board_no
+            and e.period_start = x.period_start
+            and e.user_id = x.user_id
+            and (e.value, e.tie_at) is distinct from (x.value, x.tie_at);
     end loop;
     perform lb._audit(
         v_actor, 'session_approved', 'player:' || v_session.user_id, p_reason,
         jsonb_build_object(
             'session_id', p_session_id, 'held_by', v_session.held_by, 'score', v_session.score,
+            'previous_review', v_session.review,
             'before', v_before, 'after', lb.session_boards(p_session_id)
         )
     );
@@ -3493,7 +3526,7 @@ ALTER FUNCTION lb.session_entries(p_session_id bigint) OWNER TO lb_owner;
 -- Name: session_log(bigint, integer, bigint); Type: FUNCTION; Schema: lb; Owner: lb_owner
 --
 
-CREATE FUNCTION lb.session_log(p_user_id bigint, p_limit integer DEFAULT 20, p_before bigint DEFAULT NULL::bigint) RETURNS TABLE(session_id bigint, score integer, game_mode text, played_at timestamp with time zone, written_by text)
+CREATE FUNCTION lb.session_log(p_user_id bigint, p_limit integer DEFAULT 20, p_before bigint DEFAULT NULL::bigint) RETURNS TABLE(session_id bigint, score integer, game_mode text, played_at timestamp with time zone, written_by text, held_by text, review text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -3513,7 +3546,7 @@ begin
             column = 'p_user_id';
     end if;
     return query
-    select s.id, s.score, s.game_mode, s.played_at, s.written_by
+    select s.id, s.score, s.game_mode, s.played_at, s.written_by, s.held_by, s.review
     from lb.game_sessions as s
     where s.user_id = p_user_id and (p_before is null or s.id < p_before)
     order by s.played_at desc, s.id desc
@@ -4912,7 +4945,6 @@ REVOKE ALL ON FUNCTION lb._wake_bridge() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION lb.approve_session(p_session_id bigint, p_reason text, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.approve_session(p_session_id bigint, p_reason text, p_actor text) TO lb_moderator;
-GRANT ALL ON FUNCTION lb.approve_session(p_session_id bigint, p_reason text, p_actor text) TO lb_web;
 
 
 --
@@ -5010,7 +5042,6 @@ GRANT ALL ON FUNCTION lb.create_player(p_username text) TO lb_game_server;
 
 REVOKE ALL ON FUNCTION lb.create_rule(p_rule_id text, p_kind text, p_threshold bigint, p_game_mode text, p_board text, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.create_rule(p_rule_id text, p_kind text, p_threshold bigint, p_game_mode text, p_board text, p_actor text) TO lb_moderator;
-GRANT ALL ON FUNCTION lb.create_rule(p_rule_id text, p_kind text, p_threshold bigint, p_game_mode text, p_board text, p_actor text) TO lb_web;
 
 
 --
@@ -5027,7 +5058,6 @@ GRANT ALL ON FUNCTION lb.delete_board(p_board text) TO lb_web;
 
 REVOKE ALL ON FUNCTION lb.delete_rule(p_rule_id text, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.delete_rule(p_rule_id text, p_actor text) TO lb_moderator;
-GRANT ALL ON FUNCTION lb.delete_rule(p_rule_id text, p_actor text) TO lb_web;
 
 
 --
@@ -5068,7 +5098,6 @@ GRANT ALL ON FUNCTION lb.has_players() TO lb_proxy;
 
 REVOKE ALL ON FUNCTION lb.held_sessions(p_rule_id text, p_game_mode text, p_user_id bigint, p_since timestamp with time zone, p_limit integer, p_after bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.held_sessions(p_rule_id text, p_game_mode text, p_user_id bigint, p_since timestamp with time zone, p_limit integer, p_after bigint) TO lb_moderator;
-GRANT ALL ON FUNCTION lb.held_sessions(p_rule_id text, p_game_mode text, p_user_id bigint, p_since timestamp with time zone, p_limit integer, p_after bigint) TO lb_web;
 
 
 --
@@ -5095,7 +5124,6 @@ GRANT ALL ON FUNCTION lb.list_keys() TO lb_moderator;
 
 REVOKE ALL ON FUNCTION lb.list_rules() FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.list_rules() TO lb_moderator;
-GRANT ALL ON FUNCTION lb.list_rules() TO lb_web;
 
 
 --
@@ -5186,7 +5214,6 @@ GRANT ALL ON FUNCTION lb.recompute_board(p_board text, p_period timestamp with t
 
 REVOKE ALL ON FUNCTION lb.reject_session(p_session_id bigint, p_reason text, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.reject_session(p_session_id bigint, p_reason text, p_actor text) TO lb_moderator;
-GRANT ALL ON FUNCTION lb.reject_session(p_session_id bigint, p_reason text, p_actor text) TO lb_web;
 
 
 --
@@ -5321,7 +5348,6 @@ GRANT ALL ON FUNCTION lb.update_board(p_board text, p_enabled boolean, p_retain_
 
 REVOKE ALL ON FUNCTION lb.update_rule(p_rule_id text, p_enabled boolean, p_threshold bigint, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.update_rule(p_rule_id text, p_enabled boolean, p_threshold bigint, p_actor text) TO lb_moderator;
-GRANT ALL ON FUNCTION lb.update_rule(p_rule_id text, p_enabled boolean, p_threshold bigint, p_actor text) TO lb_web;
 
 
 --

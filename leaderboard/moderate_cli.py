@@ -29,10 +29,11 @@ FLAGS = {
     "session_id": "SESSION",
     "user_id": "PLAYER",
     "limit": "--limit",
+    "since": "--since",
 }
 RULE_COLUMNS = ("rule_id", "kind", "threshold", "game_mode", "board_id", "enabled")
 HELD_COLUMNS = ("session_id", "user_id", "username", "score", "game_mode", "played_at", "held_by")
-SESSION_COLUMNS = ("session_id", "score", "game_mode", "played_at", "written_by")
+SESSION_COLUMNS = ("session_id", "score", "game_mode", "played_at", "written_by", "review")
 AUDIT_COLUMNS = ("audit_id", "at", "actor", "action", "subject", "reason")
 
 
@@ -111,8 +112,9 @@ def add_parsers(sub: Any) -> None:
     sessions.add_argument("--before", type=_int, help="the last session id of the previous page")
     json_flag(sessions)
     log = actions.add_parser("log", help="the audit log, newest first")
-    log.add_argument("--player", type=_int, help="actions on this player")
-    log.add_argument("--subject", help="actions on this subject (key:NAME, rule:ID, player:ID)")
+    about = log.add_mutually_exclusive_group()
+    about.add_argument("--player", type=_int, help="actions on this player")
+    about.add_argument("--subject", help="actions on this subject (key:NAME, rule:ID, player:ID)")
     log.add_argument("--action", dest="audit_action", help="only this action (key_created, ...)")
     log.add_argument("--since", help="at or after this time (ISO 8601)")
     log.add_argument("--limit", type=_int, default=50, help="1..100 (default 50)")

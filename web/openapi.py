@@ -55,7 +55,8 @@ class SubmitResponse(Strict):
 
 class Held(Strict):
     """A session a plausibility rule held: recorded, counted on no board (boards is empty)
-    until a moderator approves it; total_score is the player's total without it."""
+    until a moderator approves it; total_score is the player's total without it. A retry
+    with the same Idempotency-Key answers the same, also after the session was reviewed."""
 
     session_id: int
     user_id: int

@@ -27,4 +27,4 @@ $$;
 
 -- the grants below are the whole truth: revoke from every group first
 revoke all on function lb.delete_rule from public, lb_game_server, lb_web, lb_bridge, lb_moderator;
-grant execute on function lb.delete_rule to lb_moderator, lb_web;
+grant execute on function lb.delete_rule to lb_moderator;

@@ -36,4 +36,4 @@ $$;
 
 -- the grants below are the whole truth: revoke from every group first
 revoke all on function lb.reject_session from public, lb_game_server, lb_web, lb_bridge, lb_moderator;
-grant execute on function lb.reject_session to lb_moderator, lb_web;
+grant execute on function lb.reject_session to lb_moderator;

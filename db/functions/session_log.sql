@@ -1,5 +1,6 @@
 -- A player's sessions for a moderator, newest first, with who wrote each (`key:<name>`,
--- `login:<name>`; null for sessions older than the record): where a bad score came from.
+-- `login:<name>`; null for sessions older than the record): where a bad score came from;
+-- and, for a session a rule held, the rule and its review (held, approved, rejected).
 -- Paged by session id (p_before: the last id of the previous page).
 create or replace function lb.session_log(
     p_user_id bigint,
@@ -11,7 +12,9 @@ returns table (
     score integer,
     game_mode text,
     played_at timestamptz,
-    written_by text
+    written_by text,
+    held_by text,
+    review text
 )
 language plpgsql
 stable
@@ -34,7 +37,7 @@ begin
             column = 'p_user_id';
     end if;
     return query
-    select s.id, s.score, s.game_mode, s.played_at, s.written_by
+    select s.id, s.score, s.game_mode, s.played_at, s.written_by, s.held_by, s.review
     from lb.game_sessions as s
     where s.user_id = p_user_id and (p_before is null or s.id < p_before)
     order by s.played_at desc, s.id desc

@@ -35,8 +35,11 @@ create table if not exists lb.rules (
 alter table lb.game_sessions add column if not exists held_by text;
 alter table lb.game_sessions add column if not exists review text;
 alter table lb.game_sessions drop constraint if exists game_sessions_review_check;
+-- held_by and review come together. Migrations run in one transaction, which holds the
+-- log's lock from the ADD COLUMN on: submits wait while this checks the existing rows and
+-- the index below is built (each a scan of the log)
 alter table lb.game_sessions add constraint game_sessions_review_check check (
-    review is null or (review in ('held', 'approved', 'rejected') and held_by is not null)
+    (review is null) = (held_by is null) and review in ('held', 'approved', 'rejected')
 );
 
 -- the queue moderators page through: a few rows, whatever the log's size
@@ -48,10 +51,13 @@ alter table lb.idempotency_keys add column if not exists held_by text;
 revoke all on table lb.rules from public;
 
 drop function if exists lb.submit_score(bigint, integer, text, text, text);
+-- lb.session_log gains held_by and review
+drop function if exists lb.session_log(bigint, integer, bigint);
 
 -- Moderation writes its audit entries on the shard of the player it acts on: audit ids are
 -- interleaved across shards as session ids are (lb._interleave_audit_ids), so the proxy pages
--- the merged log by id. Shards configured before this migration get it here.
+-- the merged log by id. Shards configured before this migration get it here, from 2^40 up
+-- on every shard, above the ids shard 0 gave its key changes one by one.
 do $$
 declare
     v_config record;
@@ -63,8 +69,10 @@ begin
             'alter table lb.audit_log alter column audit_id set increment by %s set start with %s'
             ' restart with %s',
             v_config.shards, v_config.shard + 1,
-            coalesce((select max(a.audit_id) from lb.audit_log as a), 0) * v_config.shards
-            + v_config.shard + 1
+            -- above every id any shard holds (shard 0 has numbered its key changes 1, 2, ...):
+            -- 2^40 on every shard, and this shard's residue
+            1099511627777 + ((v_config.shard - 1099511627776) % v_config.shards + v_config.shards)
+            % v_config.shards
         );
     end if;
 end;

@@ -166,16 +166,19 @@ def test_a_session_that_was_never_held_cannot_be_approved_or_rejected(api, playe
         assert_rejected(api, "LB013", "was not held", f"select lb.{action}(%s)", (session,))
 
 
-def test_moderators_and_the_web_app_moderate_game_servers_do_not(connect_as, conn):
+def test_moderators_moderate_and_nobody_else_does(connect_as, conn):
     player = conn.execute("select lb.create_player('bob')").fetchone()[0]
     game = connect_as("lb_game_server")
-    for query in (
-        "select lb.create_rule('cap', 'max_score', 1)",
-        "select * from lb.held_sessions()",
-        "select lb.approve_session(1)",
-    ):
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            game.execute(query)
+    for group in ("lb_game_server", "lb_web", "lb_bridge"):
+        other = connect_as(group)
+        for query in (
+            "select lb.create_rule('cap', 'max_score', 1)",
+            "select * from lb.held_sessions()",
+            "select lb.approve_session(1)",
+            "select lb.reject_session(1)",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                other.execute(query)
     moderator = connect_as("lb_moderator")
     moderator.execute("select lb.create_rule('cap', 'max_score', 1)")
     held = game.execute("select session_id, held_by from lb.submit_score(%s, 5)", (player,))
@@ -185,3 +188,33 @@ def test_moderators_and_the_web_app_moderate_game_servers_do_not(connect_as, con
     assert conn.execute(
         "select actor from lb.audit_log where action = 'session_approved'"
     ).fetchone() == ("login:test_moderator",)
+
+
+def test_an_approval_waits_for_a_submit_in_flight_and_loses_none_of_it(conn, connect):
+    """Approving recomputes the player's entries from the log: a submit of the same player
+    that has written but not committed must end up counted too, not overwritten."""
+    import threading
+
+    player = conn.execute("select lb.create_player('eve')").fetchone()[0]
+    conn.execute("select lb.create_rule('cap', 'max_score', 5000)")
+    conn.execute("select lb.submit_score(%s, 100)", (player,))
+    held = conn.execute("select session_id from lb.submit_score(%s, 9000)", (player,)).fetchone()[0]
+    in_flight = connect(autocommit=False)
+    in_flight.execute("select lb.submit_score(%s, 50)", (player,))  # holds the entry's lock
+    moderator = connect()
+    done = threading.Event()
+    worker = threading.Thread(
+        target=lambda: (moderator.execute("select lb.approve_session(%s)", (held,)), done.set())
+    )
+    worker.start()
+    assert not done.wait(0.5)  # the approval waits for the player's entry
+    in_flight.commit()
+    worker.join(timeout=10)
+    assert done.is_set()
+    assert value(conn, player) == 9150
+    assert conn.execute("select * from lb.verify_board('global')").fetchall() == []
+    check_histogram(conn)
+    log = conn.execute(
+        "select score, held_by, review from lb.session_log(%s) order by session_id", (player,)
+    ).fetchall()
+    assert log == [(100, None, None), (9000, "cap", "approved"), (50, None, None)]

@@ -5,7 +5,9 @@ returns table (
     score integer,
     game_mode text,
     played_at timestamptz,
-    written_by text
+    written_by text,
+    held_by text,
+    review text
 )
 language plproxy
 as $$
@@ -24,7 +26,9 @@ returns table (
     score integer,
     game_mode text,
     played_at timestamptz,
-    written_by text
+    written_by text,
+    held_by text,
+    review text
 )
 language plpgsql
 stable
