@@ -4945,6 +4945,7 @@ REVOKE ALL ON FUNCTION lb._wake_bridge() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION lb.approve_session(p_session_id bigint, p_reason text, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.approve_session(p_session_id bigint, p_reason text, p_actor text) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.approve_session(p_session_id bigint, p_reason text, p_actor text) TO lb_web;
 
 
 --
@@ -4953,6 +4954,7 @@ GRANT ALL ON FUNCTION lb.approve_session(p_session_id bigint, p_reason text, p_a
 
 REVOKE ALL ON FUNCTION lb.audit_entries(p_subject text, p_action text, p_since timestamp with time zone, p_limit integer, p_before bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.audit_entries(p_subject text, p_action text, p_since timestamp with time zone, p_limit integer, p_before bigint) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.audit_entries(p_subject text, p_action text, p_since timestamp with time zone, p_limit integer, p_before bigint) TO lb_web;
 
 
 --
@@ -5042,6 +5044,7 @@ GRANT ALL ON FUNCTION lb.create_player(p_username text) TO lb_game_server;
 
 REVOKE ALL ON FUNCTION lb.create_rule(p_rule_id text, p_kind text, p_threshold bigint, p_game_mode text, p_board text, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.create_rule(p_rule_id text, p_kind text, p_threshold bigint, p_game_mode text, p_board text, p_actor text) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.create_rule(p_rule_id text, p_kind text, p_threshold bigint, p_game_mode text, p_board text, p_actor text) TO lb_web;
 
 
 --
@@ -5058,6 +5061,7 @@ GRANT ALL ON FUNCTION lb.delete_board(p_board text) TO lb_web;
 
 REVOKE ALL ON FUNCTION lb.delete_rule(p_rule_id text, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.delete_rule(p_rule_id text, p_actor text) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.delete_rule(p_rule_id text, p_actor text) TO lb_web;
 
 
 --
@@ -5098,6 +5102,7 @@ GRANT ALL ON FUNCTION lb.has_players() TO lb_proxy;
 
 REVOKE ALL ON FUNCTION lb.held_sessions(p_rule_id text, p_game_mode text, p_user_id bigint, p_since timestamp with time zone, p_limit integer, p_after bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.held_sessions(p_rule_id text, p_game_mode text, p_user_id bigint, p_since timestamp with time zone, p_limit integer, p_after bigint) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.held_sessions(p_rule_id text, p_game_mode text, p_user_id bigint, p_since timestamp with time zone, p_limit integer, p_after bigint) TO lb_web;
 
 
 --
@@ -5124,6 +5129,7 @@ GRANT ALL ON FUNCTION lb.list_keys() TO lb_moderator;
 
 REVOKE ALL ON FUNCTION lb.list_rules() FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.list_rules() TO lb_moderator;
+GRANT ALL ON FUNCTION lb.list_rules() TO lb_web;
 
 
 --
@@ -5214,6 +5220,7 @@ GRANT ALL ON FUNCTION lb.recompute_board(p_board text, p_period timestamp with t
 
 REVOKE ALL ON FUNCTION lb.reject_session(p_session_id bigint, p_reason text, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.reject_session(p_session_id bigint, p_reason text, p_actor text) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.reject_session(p_session_id bigint, p_reason text, p_actor text) TO lb_web;
 
 
 --
@@ -5296,6 +5303,7 @@ GRANT ALL ON FUNCTION lb.session_entries(p_session_id bigint) TO lb_web;
 
 REVOKE ALL ON FUNCTION lb.session_log(p_user_id bigint, p_limit integer, p_before bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.session_log(p_user_id bigint, p_limit integer, p_before bigint) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.session_log(p_user_id bigint, p_limit integer, p_before bigint) TO lb_web;
 
 
 --
@@ -5348,6 +5356,7 @@ GRANT ALL ON FUNCTION lb.update_board(p_board text, p_enabled boolean, p_retain_
 
 REVOKE ALL ON FUNCTION lb.update_rule(p_rule_id text, p_enabled boolean, p_threshold bigint, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION lb.update_rule(p_rule_id text, p_enabled boolean, p_threshold bigint, p_actor text) TO lb_moderator;
+GRANT ALL ON FUNCTION lb.update_rule(p_rule_id text, p_enabled boolean, p_threshold bigint, p_actor text) TO lb_web;
 
 
 --

@@ -334,11 +334,14 @@ def create_rule(
     *,
     game_mode: str | None = None,
     board: str | None = None,
+    actor: str | None = None,
 ) -> dict[str, Any]:
+    """actor: who the audit log names, said by a trusted caller (the web app: its admin
+    token); anyone else is recorded as their login whatever they say (lb._actor)."""
     return _rows(
         conn,
-        "select * from lb.create_rule(%s, %s, %s, %s, %s)",
-        (rule_id, kind, threshold, game_mode, board),
+        "select * from lb.create_rule(%s, %s, %s, %s, %s, %s)",
+        (rule_id, kind, threshold, game_mode, board, actor),
         write=True,
     )[0]
 
@@ -358,14 +361,21 @@ def held_sessions(conn: psycopg.Connection, **filters: Any) -> list[dict[str, An
     )
 
 
-def approve_session(conn: psycopg.Connection, session_id: int, reason: str | None) -> Any:
+def approve_session(
+    conn: psycopg.Connection, session_id: int, reason: str | None, *, actor: str | None = None
+) -> Any:
     return _rows(
-        conn, "select lb.approve_session(%s, %s) as boards", (session_id, reason), write=True
+        conn,
+        "select lb.approve_session(%s, %s, %s) as boards",
+        (session_id, reason, actor),
+        write=True,
     )[0]["boards"]
 
 
-def reject_session(conn: psycopg.Connection, session_id: int, reason: str | None) -> None:
-    _rows(conn, "select lb.reject_session(%s, %s)", (session_id, reason), write=True)
+def reject_session(
+    conn: psycopg.Connection, session_id: int, reason: str | None, *, actor: str | None = None
+) -> None:
+    _rows(conn, "select lb.reject_session(%s, %s, %s)", (session_id, reason, actor), write=True)
 
 
 def list_rules(conn: psycopg.Connection) -> list[dict[str, Any]]:
@@ -378,17 +388,20 @@ def update_rule(
     *,
     enabled: bool | None = None,
     threshold: int | None = None,
+    actor: str | None = None,
 ) -> dict[str, Any]:
     return _rows(
         conn,
-        "select * from lb.update_rule(%s, %s, %s)",
-        (rule_id, enabled, threshold),
+        "select * from lb.update_rule(%s, %s, %s, %s)",
+        (rule_id, enabled, threshold, actor),
         write=True,
     )[0]
 
 
-def delete_rule(conn: psycopg.Connection, rule_id: str) -> int:
-    return _rows(conn, "select lb.delete_rule(%s) as held", (rule_id,), write=True)[0]["held"]
+def delete_rule(conn: psycopg.Connection, rule_id: str, *, actor: str | None = None) -> int:
+    return _rows(conn, "select lb.delete_rule(%s, %s) as held", (rule_id, actor), write=True)[0][
+        "held"
+    ]
 
 
 def session_log(

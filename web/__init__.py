@@ -18,7 +18,17 @@ from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from leaderboard import config, logs
-from web import api, boards_api, dashboard, errors, monitoring, openapi, server, stream
+from web import (
+    api,
+    boards_api,
+    dashboard,
+    errors,
+    moderation_api,
+    monitoring,
+    openapi,
+    server,
+    stream,
+)
 from web.services import Services
 
 # the one write any page may make cross-origin, as the original allowed
@@ -115,10 +125,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if settings.rate_limit.lower() != "off":
         # one budget per client address across all of /api/, as the original's 100/min
-        for blueprint in (api.bp, stream.bp, boards_api.bp):
+        for blueprint in (api.bp, stream.bp, boards_api.bp, moderation_api.bp):
             limiter.shared_limit(settings.rate_limit, scope="api")(blueprint)
 
-    for blueprint in (api.bp, boards_api.bp, stream.bp, monitoring.bp, openapi.bp, dashboard.bp):
+    for blueprint in (
+        api.bp,
+        boards_api.bp,
+        moderation_api.bp,
+        stream.bp,
+        monitoring.bp,
+        openapi.bp,
+        dashboard.bp,
+    ):
         app.register_blueprint(blueprint)
     errors.register(app)
     monitoring.instrument(app)

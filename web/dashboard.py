@@ -21,3 +21,11 @@ def index():
         game_modes=GAME_MODES,
         max_score=MAX_SCORE,
     )
+
+
+@bp.get("/moderation")
+def moderation():
+    """The held queue, a player's sessions and the audit log, over /api/admin: open in
+    development (from localhost), the admin token otherwise."""
+    settings = current_app.config["SETTINGS"]
+    return render_template("moderation.html", needs_token=not settings.development)

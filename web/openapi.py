@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from leaderboard import rules
 from leaderboard.rules import BOARD_ID_PATTERN, Aggregate, GameMode, Reset, TieBreak
 from web.boards_api import BoardCreate, BoardUpdate
+from web.moderation_api import RULE_ID_PATTERN, Review, RuleCreate, RuleUpdate
 from web.validation import MAX_ID, QUERY_BOUNDS, SeedRequest, SubmitRequest
 
 bp = Blueprint("openapi", __name__)
@@ -225,7 +226,111 @@ class HealthResponse(BaseModel):
     warnings: list[str] | None = None
 
 
+class RuleView(Strict):
+    id: str
+    kind: Literal["max_score", "max_submits_per_minute", "max_gain_per_period"]
+    threshold: int
+    game_mode: str | None
+    board: str | None
+    enabled: bool
+    created_at: str
+    created_by: str
+
+
+class RulesResponse(Strict):
+    success: Literal[True]
+    data: list[RuleView]
+
+
+class RuleResponse(Strict):
+    success: Literal[True]
+    data: RuleView
+
+
+class RuleDeleted(Strict):
+    id: str
+    still_held: int
+
+
+class RuleDeletedResponse(Strict):
+    success: Literal[True]
+    data: RuleDeleted
+
+
+class HeldSession(Strict):
+    session_id: int
+    user_id: int
+    username: str
+    score: int
+    game_mode: str
+    played_at: str
+    held_by: str
+    written_by: str | None
+
+
+class HeldListResponse(Strict):
+    success: Literal[True]
+    data: list[HeldSession]
+
+
+class Reviewed(Strict):
+    session_id: int
+    review: Literal["approved", "rejected"]
+    boards: list[CountedOn] | None = None
+
+
+class ReviewResponse(Strict):
+    success: Literal[True]
+    data: Reviewed
+
+
+class LoggedSession(Strict):
+    session_id: int
+    score: int
+    game_mode: str
+    played_at: str
+    written_by: str | None
+    held_by: str | None
+    review: Literal["held", "approved", "rejected"] | None
+
+
+class SessionLogResponse(Strict):
+    success: Literal[True]
+    data: list[LoggedSession]
+
+
+class AuditEntry(Strict):
+    audit_id: int
+    at: str
+    actor: str
+    action: str
+    subject: str | None
+    reason: str | None
+    details: dict[str, Any]
+
+
+class AuditResponse(Strict):
+    success: Literal[True]
+    data: list[AuditEntry]
+
+
 MODELS: list[type[BaseModel]] = [
+    RuleCreate,
+    RuleUpdate,
+    Review,
+    RuleView,
+    RulesResponse,
+    RuleResponse,
+    RuleDeleted,
+    RuleDeletedResponse,
+    HeldSession,
+    HeldListResponse,
+    Reviewed,
+    ReviewResponse,
+    AuditEntry,
+    AuditResponse,
+    LoggedSession,
+    SessionLogResponse,
     SubmitRequest,
     BoardCreate,
     BoardUpdate,
@@ -417,6 +522,160 @@ def _board_paths() -> dict[str, Any]:
     }
 
 
+RULE = {
+    "name": "rule_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": RULE_ID_PATTERN},
+}
+SESSION_ID = {
+    "name": "session_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+}
+
+
+def _optional(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+ID_QUERY = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+TEXT_QUERY = {"type": "string", "minLength": 1, "maxLength": 100}
+SINCE = _optional("since", {"type": "string", "format": "date-time"}, "ISO 8601, with offset")
+
+
+def _moderation_paths() -> dict[str, Any]:
+    admin = {"security": [{"admin": []}]}
+    review = {
+        "required": False,
+        "content": {"application/json": {"schema": _ref(Review)}},
+    }
+    return {
+        "/api/admin/rules": {
+            "get": {
+                "summary": "Every plausibility rule (admin)",
+                **admin,
+                "responses": {
+                    "200": _json(RulesResponse, "the rules"),
+                    **_errors(401, 403, 429, 503),
+                },
+            },
+            "post": {
+                "summary": "Create a plausibility rule: sessions that break it are held (admin)",
+                **admin,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(RuleCreate)}},
+                },
+                "responses": {
+                    "201": _json(RuleResponse, "created"),
+                    **_errors(400, 401, 403, 404, 409, 413, 429, 503),
+                },
+            },
+        },
+        "/api/admin/rules/{rule_id}": {
+            "patch": {
+                "summary": "Turn a rule on or off, or change its threshold (admin)",
+                **admin,
+                "parameters": [RULE],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(RuleUpdate)}},
+                },
+                "responses": {
+                    "200": _json(RuleResponse, "updated"),
+                    **_errors(400, 401, 403, 404, 413, 429, 503),
+                },
+            },
+            "delete": {
+                "summary": "Delete a rule; the sessions it held stay held (admin)",
+                **admin,
+                "parameters": [RULE],
+                "responses": {
+                    "200": _json(RuleDeletedResponse, "deleted"),
+                    **_errors(400, 401, 403, 404, 429, 503),
+                },
+            },
+        },
+        "/api/admin/held": {
+            "get": {
+                "summary": "The held queue, oldest first, paged by session id (admin)",
+                **admin,
+                "parameters": [
+                    _optional("rule", TEXT_QUERY, "held by this rule"),
+                    _optional("game_mode", TEXT_QUERY, "of this mode"),
+                    _optional("player", ID_QUERY, "of this player"),
+                    SINCE,
+                    _query("limit", 50),
+                    _optional("after", ID_QUERY, "the last session id of the previous page"),
+                ],
+                "responses": {
+                    "200": _json(HeldListResponse, "a page of the queue"),
+                    **_errors(400, 401, 403, 429, 503),
+                },
+            }
+        },
+        **{
+            f"/api/admin/held/{{session_id}}/{action}": {
+                "post": {
+                    "summary": summary,
+                    **admin,
+                    "parameters": [SESSION_ID],
+                    "requestBody": review,
+                    "responses": {
+                        "200": _json(ReviewResponse, "reviewed"),
+                        **_errors(400, 401, 403, 404, 409, 413, 429, 503),
+                    },
+                }
+            }
+            for action, summary in (
+                ("approve", "Count a held session as if accepted when played (admin)"),
+                ("reject", "Keep a held session in the log, counted nowhere (admin)"),
+            )
+        },
+        "/api/admin/players/{user_id}/sessions": {
+            "get": {
+                "summary": "A player's sessions with who wrote each and any review (admin)",
+                **admin,
+                "parameters": [
+                    USER_ID,
+                    _query("limit", rules.DEFAULT_SESSIONS_PAGE),
+                    _optional("before", ID_QUERY, "the last session id of the previous page"),
+                ],
+                "responses": {
+                    "200": _json(SessionLogResponse, "newest first"),
+                    **_errors(400, 401, 403, 404, 429, 503),
+                },
+            }
+        },
+        "/api/admin/audit": {
+            "get": {
+                "summary": "The audit log, newest first, paged by audit id (admin)",
+                **admin,
+                "parameters": [
+                    _optional("player", ID_QUERY, "actions on this player"),
+                    _optional("subject", TEXT_QUERY, "key:NAME, rule:ID or player:ID"),
+                    _optional("action", TEXT_QUERY, "key_created, session_approved, ..."),
+                    SINCE,
+                    _query("limit", 50),
+                    _optional("before", ID_QUERY, "the last audit id of the previous page"),
+                ],
+                "responses": {
+                    "200": _json(AuditResponse, "a page of the log"),
+                    **_errors(400, 401, 403, 429, 503),
+                },
+            }
+        },
+    }
+
+
 def document() -> dict[str, Any]:
     schemas: dict[str, Any] = {}
     for model in MODELS:
@@ -432,6 +691,7 @@ def document() -> dict[str, Any]:
         },
         "paths": {
             **_board_paths(),
+            **_moderation_paths(),
             "/api/leaderboard/submit": {
                 "post": {
                     "summary": "Submit a game score",

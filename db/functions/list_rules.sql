@@ -23,4 +23,5 @@ $$;
 
 -- the grants below are the whole truth: revoke from every group first
 revoke all on function lb.list_rules from public, lb_game_server, lb_web, lb_bridge, lb_moderator;
-grant execute on function lb.list_rules to lb_moderator;
+-- lb_web: the admin endpoints (/api/admin), which name the admin token as the actor
+grant execute on function lb.list_rules to lb_moderator, lb_web;

@@ -47,4 +47,5 @@ $$;
 
 -- the grants below are the whole truth: revoke from every group first
 revoke all on function lb.session_log from public, lb_game_server, lb_web, lb_bridge, lb_moderator;
-grant execute on function lb.session_log to lb_moderator;
+-- lb_web: the admin endpoints (/api/admin)
+grant execute on function lb.session_log to lb_moderator, lb_web;

@@ -316,3 +316,62 @@ def test_where_submits_need_a_key_the_form_sends_the_one_given(keyed_server, pag
         ("key:dashboard",),
         ("key:dashboard",),
     ]
+
+
+def test_the_moderation_page_reviews_the_held_queue(server, page, conn):
+    user = conn.execute("select lb.create_player('rex')").fetchone()[0]
+    conn.execute("select lb.create_rule('cap', 'max_score', 1000)")
+    conn.execute("select lb.submit_score(%s, 100)", (user,))
+    held = [
+        conn.execute("select session_id from lb.submit_score(%s, %s)", (user, s)).fetchone()[0]
+        for s in (5000, 7000)
+    ]
+    page.goto(server)
+    page.click("#moderation-link")
+    rows = page.locator("#held-body tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("rex")
+    expect(rows.nth(0)).to_contain_text("cap")
+    page.fill("#reason", "replay checked")
+    page.click(f"button[data-action=approve][data-session='{held[0]}']")
+    expect(page.locator("#held-result")).to_contain_text(f"Session {held[0]} approved: global 5100")
+    expect(rows).to_have_count(1)
+    page.click(f"button[data-action=reject][data-session='{held[1]}']")
+    expect(page.locator("#held-result")).to_contain_text(f"Session {held[1]} rejected")
+    expect(page.locator("#held-body")).to_contain_text("nothing held")
+    reviews = conn.execute(
+        "select review from lb.game_sessions where id = any(%s) order by id", (held,)
+    ).fetchall()
+    assert reviews == [("approved",), ("rejected",)]
+
+    audit = page.locator("#audit-body tr")
+    expect(audit.nth(0)).to_contain_text("session_rejected")
+    expect(audit.nth(1)).to_contain_text("replay checked")
+    expect(audit.nth(1)).to_contain_text("token:development")
+
+    page.fill("#player-id", str(user))
+    page.click("#player-form button[type=submit]")
+    sessions = page.locator("#player-body tr")
+    expect(sessions).to_have_count(3)
+    expect(sessions.nth(0)).to_contain_text("rejected (cap)")
+    expect(sessions.nth(1)).to_contain_text("approved (cap)")
+    expect(sessions.nth(2)).to_contain_text("counted")
+
+
+@pytest.fixture
+def production_server(database_url, redis_url):
+    yield from serve(database_url, redis_url, LEADERBOARD_ENV="production")
+
+
+def test_in_production_the_moderation_page_asks_for_the_admin_token(production_server, page, conn):
+    user = conn.execute("select lb.create_player('ivy')").fetchone()[0]
+    conn.execute("select lb.create_rule('cap', 'max_score', 10)")
+    conn.execute("select lb.submit_score(%s, 50)", (user,))
+    page.goto(f"{production_server}/moderation")
+    page.fill("#token", "not-the-token-at-all")
+    page.click("#token-form button[type=submit]")
+    expect(page.locator("#held-result")).to_contain_text("Bearer")
+    page.fill("#token", ADMIN_TOKEN)
+    page.click("#token-form button[type=submit]")
+    expect(page.locator("#held-body tr")).to_have_count(1)
+    expect(page.locator("#held-body")).to_contain_text("ivy")

@@ -14,7 +14,7 @@ from leaderboard import DB_DIR, migrate
 from tests.support.servers import PG, url_as, url_for
 
 # The contract, as the README documents it.
-# the held queue and its rules: moderators alone
+# the held queue and its rules: moderators, and the web app's admin endpoints (/api/admin)
 MODERATION = {
     "create_rule",
     "update_rule",
@@ -62,7 +62,10 @@ GRANTS = {
         "shard_info",
         "shard_status",
         "authenticate_key",
-    },
+        "audit_entries",
+        "session_log",
+    }
+    | MODERATION,
     "lb_moderator": {
         "create_key",
         "rotate_key",

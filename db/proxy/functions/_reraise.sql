@@ -23,6 +23,8 @@ begin
             when v_message ~ '^p_[a-z_]+ ' then substring(v_message from '^(p_[a-z_]+) ')
             when p_sqlstate = 'LB011' then 'p_game_mode'
             when v_message ~ '^key ''' then 'p_key_name'
+            when v_message ~ '^rule ''' then 'p_rule_id'
+            when v_message ~ '^session \d+ ' then 'p_session_id'
             when v_message ~ '^board ''' then 'p_board'
             when v_message ~ '^player \d+ does not exist' then 'p_user_id'
             when p_sqlstate = '22003' then 'p_score'

@@ -55,4 +55,4 @@ end;
 $$;
 
 revoke all on function lb_proxy.audit_entries, lb.audit_entries from public;
-grant execute on function lb_proxy.audit_entries, lb.audit_entries to lb_moderator;
+grant execute on function lb_proxy.audit_entries, lb.audit_entries to lb_moderator, lb_web;

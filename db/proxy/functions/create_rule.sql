@@ -64,4 +64,4 @@ $$;
 
 revoke all on function lb_proxy.create_rule, lb.create_rule from public;
 revoke all on function lb_proxy.create_rule from lb_game_server, lb_web, lb_moderator;
-grant execute on function lb.create_rule to lb_moderator;
+grant execute on function lb.create_rule to lb_moderator, lb_web;

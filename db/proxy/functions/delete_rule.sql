@@ -40,4 +40,4 @@ $$;
 
 revoke all on function lb_proxy.delete_rule, lb.delete_rule from public;
 revoke all on function lb_proxy.delete_rule from lb_game_server, lb_web, lb_moderator;
-grant execute on function lb.delete_rule to lb_moderator;
+grant execute on function lb.delete_rule to lb_moderator, lb_web;

@@ -57,4 +57,4 @@ end;
 $$;
 
 revoke all on function lb_proxy.held_sessions, lb.held_sessions from public;
-grant execute on function lb_proxy.held_sessions, lb.held_sessions to lb_moderator;
+grant execute on function lb_proxy.held_sessions, lb.held_sessions to lb_moderator, lb_web;

@@ -46,4 +46,4 @@ end;
 $$;
 
 revoke all on function lb_proxy.list_rules, lb.list_rules from public;
-grant execute on function lb_proxy.list_rules, lb.list_rules to lb_moderator;
+grant execute on function lb_proxy.list_rules, lb.list_rules to lb_moderator, lb_web;

@@ -42,4 +42,4 @@ $$;
 
 revoke all on function lb_proxy.reject_session, lb.reject_session from public;
 revoke all on function lb_proxy.reject_session from lb_game_server, lb_web, lb_moderator;
-grant execute on function lb.reject_session to lb_moderator;
+grant execute on function lb.reject_session to lb_moderator, lb_web;

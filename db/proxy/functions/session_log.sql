@@ -48,4 +48,4 @@ end;
 $$;
 
 revoke all on function lb_proxy.session_log, lb.session_log from public;
-grant execute on function lb_proxy.session_log, lb.session_log to lb_moderator;
+grant execute on function lb_proxy.session_log, lb.session_log to lb_moderator, lb_web;

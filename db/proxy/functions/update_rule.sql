@@ -61,4 +61,4 @@ $$;
 
 revoke all on function lb_proxy.update_rule, lb.update_rule from public;
 revoke all on function lb_proxy.update_rule from lb_game_server, lb_web, lb_moderator;
-grant execute on function lb.update_rule to lb_moderator;
+grant execute on function lb.update_rule to lb_moderator, lb_web;
