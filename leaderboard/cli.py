@@ -24,9 +24,12 @@ from leaderboard import boards_cli, config, keys_cli, logins, logs, moderate_cli
 from leaderboard.errors import (
     BoardExists,
     InvalidArgument,
+    KeyExists,
     LeaderboardError,
     NotFound,
+    RuleExists,
     SchemaOutOfDate,
+    SessionNotHeld,
     Unavailable,
     UsernameTaken,
     cannot_connect,
@@ -290,7 +293,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.setup(settings.log_level)
     try:
         return _dispatch(args, settings)
-    except (InvalidArgument, NotFound, BoardExists, UsernameTaken) as exc:
+    except (
+        InvalidArgument,
+        NotFound,
+        BoardExists,
+        UsernameTaken,
+        KeyExists,
+        RuleExists,
+        SessionNotHeld,
+    ) as exc:
         print(f"error[{exc.code}]: {_flag_named(exc, argv)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except SchemaOutOfDate as exc:

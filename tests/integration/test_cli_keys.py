@@ -71,11 +71,12 @@ def test_a_key_from_create_to_revoke(database_url, conn):
         (["rotate", "eu", "--grace", "P8D"], "--grace must be from 0 to 7 days"),
         (["rotate", "eu", "--grace", "an hour"], "grace must be an ISO 8601"),
         (["revoke", "nobody"], "key 'nobody' does not exist"),
+        (["create", "eu"], "error[KEY_EXISTS]: key 'eu' already exists"),
     ],
 )
 def test_bad_input_exits_2_names_the_problem_and_writes_nothing(database_url, conn, args, message):
     env = {"DATABASE_URL": database_url}
-    if args[1] == "eu" and args[0] == "rotate":
+    if args[1] == "eu":
         conn.execute("select lb.create_key('eu')")
     before = db_state(conn)
     result = cli("keys", *args, env=env)

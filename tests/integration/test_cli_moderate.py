@@ -94,6 +94,8 @@ def test_a_rule_holds_a_session_and_a_moderator_reviews_it(database_url, conn):
         (["moderate", "held", "--limit", "0"], "--limit must be"),
         (["moderate", "held", "--since", "yesterday"], "since"),
         (["moderate", "sessions", "424242"], "player 424242 does not exist"),
+        (["rules", "create", "cap", "--kind", "max_score", "--threshold", "5"],
+         "error[RULE_EXISTS]: rule 'cap' already exists"),
     ],
 )  # fmt: skip
 def test_bad_input_exits_2_names_the_problem_and_writes_nothing(database_url, conn, args, message):
